@@ -9,7 +9,13 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {
-    IJobRegistry, Job, JobAction, JobMode, JobRequest, JobSpec, JobStatus
+    IJobRegistry,
+    Job,
+    JobAction,
+    JobMode,
+    JobRequest,
+    JobSpec,
+    JobStatus
 } from "./interfaces/IJobRegistry.sol";
 import {ITeamAccess} from "./interfaces/ITeamAccess.sol";
 import {Area, CapacityState, Offer, PricingModel} from "./interfaces/IProviderRegistry.sol";
@@ -28,9 +34,30 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
     bytes32 public constant JOB_ACTION_TYPEHASH =
         keccak256("JobAction(uint256 jobId,uint8 action,address recipient,uint256 deadline)");
 
-    /// @dev Stored in a job's root slot from request until routing, so that `route` overwrites a
-    /// warm, non-zero slot (5k gas) instead of allocating one (22k). Never a valid root; reads as 0.
-    bytes32 private constant PENDING_ROOT = bytes32(uint256(1));
+    /// @dev A job in three slots. The third holds the requested GPU model until the job is routed
+    /// or marked unroutable, then the decision root: the model is checked once, at the first route
+    /// (a reroute must keep the routed offer's model), and the root then overwrites a non-zero slot
+    /// instead of allocating a fourth. That keeps both requestJob and route within their gas budgets.
+    struct JobRecord {
+        address controller;
+        JobMode mode;
+        bool rerouteOptIn;
+        uint8 excludedPricing;
+        uint16 gpuCount;
+        uint16 minVramGb;
+        uint16 hoursRequested;
+        bytes2 country;
+        Area area;
+        JobStatus status;
+        uint32 offerId;
+        uint40 pricePerGpuHour;
+        uint40 maxPricePerGpuHour;
+        uint32 teamId;
+        uint32 routedAt;
+        uint32 startedAt;
+        uint32 usedSeconds;
+        bytes32 modelOrRoot;
+    }
 
     IERC20 public immutable usdc;
     ITeamAccess public immutable teamAccess;
@@ -41,7 +68,7 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
     uint256 public immutable completionGrace;
 
     address public treasury;
-    mapping(uint256 jobId => Job) internal _jobs;
+    mapping(uint256 jobId => JobRecord) internal _jobs;
     mapping(address account => uint256) internal _earnings;
 
     constructor(IERC20 usdc_, ITeamAccess teamAccess_, uint256 startWindow_, uint256 completionGrace_)
@@ -66,15 +93,17 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
     }
 
     /// @inheritdoc IJobRegistry
-    function requestJobWithPermit(JobRequest calldata req, uint256 permitDeadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        whenNotPaused
-        nonReentrant
-        returns (uint256)
-    {
+    function requestJobWithPermit(
+        JobRequest calldata req,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external whenNotPaused nonReentrant returns (uint256) {
         uint256 amount = _deposit(req);
         // A front-runner may have used the permit already; the allowance is then in place anyway.
-        try IERC20Permit(address(usdc)).permit(msg.sender, address(this), amount, permitDeadline, v, r, s) {} catch {}
+        try IERC20Permit(address(usdc)).permit(msg.sender, address(this), amount, permitDeadline, v, r, s) {}
+            catch {}
         return _request(req, amount);
     }
 
@@ -86,14 +115,16 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
         onlyRole(KEEPER_ROLE)
         whenNotPaused
     {
-        Job storage job = _jobInStatus(jobId, JobStatus.Requested);
-        _checkRoute(job, offerId, pricePerGpuHour, decisionRoot);
-        _offers[offerId].gpusInUse += job.gpuCount;
+        JobRecord storage job = _jobInStatus(jobId, JobStatus.Requested);
+        Offer storage o = _checkRoute(job, offerId, pricePerGpuHour, decisionRoot);
+        bytes16 model = bytes16(job.modelOrRoot);
+        if (o.gpuModel != model) revert JobRegistry_GpuModelMismatch(o.gpuModel, model);
+        o.gpusInUse += job.gpuCount;
         job.status = JobStatus.Routed;
         job.offerId = offerId;
-        job.pricePerGpuHour = pricePerGpuHour;
-        job.routedAt = uint40(block.timestamp);
-        job.decisionRoot = decisionRoot;
+        job.pricePerGpuHour = uint40(pricePerGpuHour);
+        job.routedAt = uint32(block.timestamp);
+        job.modelOrRoot = decisionRoot;
         emit JobRouted(jobId, offerId, pricePerGpuHour, decisionRoot);
     }
 
@@ -103,27 +134,33 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
         onlyRole(KEEPER_ROLE)
         whenNotPaused
     {
-        Job storage job = _jobInStatus(jobId, JobStatus.Routed);
+        JobRecord storage job = _jobInStatus(jobId, JobStatus.Routed);
         if (!job.rerouteOptIn) revert JobRegistry_RerouteNotOptedIn(jobId);
         uint32 fromOfferId = job.offerId;
         if (offerId == fromOfferId) revert JobRegistry_SameOffer(offerId);
-        _offers[fromOfferId].gpusInUse -= job.gpuCount;
-        _checkRoute(job, offerId, pricePerGpuHour, decisionRoot);
-        _offers[offerId].gpusInUse += job.gpuCount;
-        bytes32 previousRoot = job.decisionRoot;
+        Offer storage from = _offers[fromOfferId];
+        from.gpusInUse -= job.gpuCount;
+        Offer storage to = _checkRoute(job, offerId, pricePerGpuHour, decisionRoot);
+        if (to.gpuModel != from.gpuModel) revert JobRegistry_GpuModelMismatch(to.gpuModel, from.gpuModel);
+        to.gpusInUse += job.gpuCount;
+        bytes32 previousRoot = job.modelOrRoot;
         job.offerId = offerId;
-        job.pricePerGpuHour = pricePerGpuHour;
-        job.routedAt = uint40(block.timestamp);
-        job.decisionRoot = decisionRoot;
+        job.pricePerGpuHour = uint40(pricePerGpuHour);
+        job.routedAt = uint32(block.timestamp);
+        job.modelOrRoot = decisionRoot;
         emit JobRerouted(jobId, fromOfferId, offerId, pricePerGpuHour, previousRoot, decisionRoot);
     }
 
     /// @inheritdoc IJobRegistry
-    function markUnroutable(uint256 jobId, bytes32 decisionRoot) external onlyRole(KEEPER_ROLE) whenNotPaused {
-        Job storage job = _jobInStatus(jobId, JobStatus.Requested);
+    function markUnroutable(uint256 jobId, bytes32 decisionRoot)
+        external
+        onlyRole(KEEPER_ROLE)
+        whenNotPaused
+    {
+        JobRecord storage job = _jobInStatus(jobId, JobStatus.Requested);
         _checkRoot(decisionRoot);
         job.status = JobStatus.Unroutable;
-        job.decisionRoot = decisionRoot;
+        job.modelOrRoot = decisionRoot;
         emit JobMarkedUnroutable(jobId, decisionRoot);
     }
 
@@ -131,24 +168,25 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
 
     /// @inheritdoc IJobRegistry
     function startJob(uint256 jobId) external {
-        Job storage job = _jobInStatus(jobId, JobStatus.Routed);
+        JobRecord storage job = _jobInStatus(jobId, JobStatus.Routed);
         uint32 offerId = job.offerId;
         _checkJobProvider(jobId, offerId);
         uint256 deadline = job.routedAt + startWindow;
         if (block.timestamp > deadline) revert JobRegistry_StartDeadlinePassed(jobId, deadline);
         job.status = JobStatus.Started;
-        job.startedAt = uint40(block.timestamp);
+        job.startedAt = uint32(block.timestamp);
         emit JobStarted(jobId, offerId);
     }
 
     /// @inheritdoc IJobRegistry
     function completeJob(uint256 jobId, uint32 usedSeconds) external {
-        Job storage job = _jobInStatus(jobId, JobStatus.Started);
+        JobRecord storage job = _jobInStatus(jobId, JobStatus.Started);
         uint32 offerId = job.offerId;
-        address payout = _checkJobProvider(jobId, offerId);
+        address payout = _providers[_checkJobProvider(jobId, offerId)].payout;
         uint256 deadline = _completionDeadline(job);
         if (block.timestamp > deadline) revert JobRegistry_CompletionDeadlinePassed(jobId, deadline);
-        uint256 maxSeconds = _min(uint256(job.hoursRequested) * EscrowMath.SECONDS_PER_HOUR, block.timestamp - job.startedAt);
+        uint256 maxSeconds =
+            _min(uint256(job.hoursRequested) * EscrowMath.SECONDS_PER_HOUR, block.timestamp - job.startedAt);
         if (usedSeconds > maxSeconds) revert JobRegistry_UsedSecondsTooHigh(usedSeconds, maxSeconds);
 
         uint256 earned = EscrowMath.earnings(job.pricePerGpuHour, job.gpuCount, usedSeconds);
@@ -158,7 +196,9 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
         _offers[offerId].gpusInUse -= job.gpuCount;
         _earnings[payout] += earned - protocolFee;
         if (protocolFee != 0) _earnings[treasury] += protocolFee;
-        emit JobCompleted(jobId, offerId, payout, usedSeconds, earned - protocolFee, protocolFee, _jobDeposit(job) - earned);
+        emit JobCompleted(
+            jobId, offerId, payout, usedSeconds, earned - protocolFee, protocolFee, _jobDeposit(job) - earned
+        );
     }
 
     /* BUYER: CANCEL AND REFUND */
@@ -229,14 +269,38 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
     /* VIEWS */
 
     /// @inheritdoc IJobRegistry
-    function getJob(uint256 jobId) external view returns (Job memory job) {
-        job = _existingJob(jobId);
-        if (job.decisionRoot == PENDING_ROOT) job.decisionRoot = bytes32(0);
+    function getJob(uint256 jobId) external view returns (Job memory) {
+        JobRecord storage job = _existingJob(jobId);
+        bool routed = job.offerId != 0;
+        bool rooted = routed || job.status == JobStatus.Unroutable || job.status == JobStatus.Refunded;
+        bytes16 model =
+            routed ? _offers[job.offerId].gpuModel : rooted ? bytes16(0) : bytes16(job.modelOrRoot);
+        return Job({
+            controller: job.controller,
+            mode: job.mode,
+            rerouteOptIn: job.rerouteOptIn,
+            excludedPricing: job.excludedPricing,
+            gpuCount: job.gpuCount,
+            minVramGb: job.minVramGb,
+            hoursRequested: job.hoursRequested,
+            country: job.country,
+            area: job.area,
+            status: job.status,
+            offerId: job.offerId,
+            pricePerGpuHour: job.pricePerGpuHour,
+            maxPricePerGpuHour: job.maxPricePerGpuHour,
+            teamId: job.teamId,
+            routedAt: job.routedAt,
+            startedAt: job.startedAt,
+            usedSeconds: job.usedSeconds,
+            gpuModel: model,
+            decisionRoot: rooted ? job.modelOrRoot : bytes32(0)
+        });
     }
 
     /// @inheritdoc IJobRegistry
     function refundDue(uint256 jobId) external view returns (uint256) {
-        Job storage job = _existingJob(jobId);
+        JobRecord storage job = _existingJob(jobId);
         (uint256 amount, uint256 dueAt) = _refund(job);
         return block.timestamp > dueAt ? amount : 0;
     }
@@ -252,7 +316,8 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(keccak256(abi.encode(JOB_ACTION_TYPEHASH, jobId, action, recipient, deadline)));
+        return
+            _hashTypedDataV4(keccak256(abi.encode(JOB_ACTION_TYPEHASH, jobId, action, recipient, deadline)));
     }
 
     /// @notice The escrowed budget of a job.
@@ -283,22 +348,26 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
         jobId = ++_globals.jobCount;
         if (req.teamId != 0) teamAccess.recordSpend(req.teamId, msg.sender, jobId, amount);
 
-        Job storage job = _jobs[jobId];
-        job.controller = controller;
-        job.mode = req.mode;
-        job.rerouteOptIn = req.rerouteOptIn;
-        job.excludedPricing = spec.excludedPricing;
-        job.gpuCount = spec.gpuCount;
-        job.minVramGb = spec.minVramGb;
-        job.hoursRequested = spec.hoursRequested;
-        job.country = spec.country;
-        job.area = spec.area;
-        job.status = JobStatus.Requested;
-        job.requestedAt = uint40(block.timestamp);
-        job.gpuModel = spec.gpuModel;
-        job.maxPricePerGpuHour = req.maxPricePerGpuHour;
-        job.teamId = req.teamId;
-        job.decisionRoot = PENDING_ROOT;
+        _jobs[jobId] = JobRecord({
+            controller: controller,
+            mode: req.mode,
+            rerouteOptIn: req.rerouteOptIn,
+            excludedPricing: spec.excludedPricing,
+            gpuCount: spec.gpuCount,
+            minVramGb: spec.minVramGb,
+            hoursRequested: spec.hoursRequested,
+            country: spec.country,
+            area: spec.area,
+            status: JobStatus.Requested,
+            offerId: 0,
+            pricePerGpuHour: 0,
+            maxPricePerGpuHour: uint40(req.maxPricePerGpuHour),
+            teamId: req.teamId,
+            routedAt: 0,
+            startedAt: 0,
+            usedSeconds: 0,
+            modelOrRoot: bytes32(spec.gpuModel)
+        });
 
         uint256 balanceBefore = usdc.balanceOf(address(this));
         usdc.safeTransferFrom(msg.sender, address(this), amount);
@@ -320,16 +389,24 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
         }
         if (bytes(spec.workloadURI).length == 0) revert JobRegistry_InvalidSpec("workloadURI");
         if (spec.workloadHash == bytes32(0)) revert JobRegistry_InvalidSpec("workloadHash");
-        if (req.maxPricePerGpuHour == 0) revert JobRegistry_InvalidSpec("maxPricePerGpuHour");
+        if (req.maxPricePerGpuHour == 0 || req.maxPricePerGpuHour > type(uint40).max) {
+            revert JobRegistry_InvalidSpec("maxPricePerGpuHour");
+        }
     }
 
-    /// @dev Every hard constraint of a route, checked against the job and the offer.
-    function _checkRoute(Job storage job, uint32 offerId, uint64 price, bytes32 decisionRoot) private view {
+    /// @dev Every hard constraint of a route but the GPU model, which route and reroute check
+    /// against what they each know (see JobRecord).
+    function _checkRoute(JobRecord storage job, uint32 offerId, uint64 price, bytes32 decisionRoot)
+        private
+        view
+        returns (Offer storage o)
+    {
         _checkRoot(decisionRoot);
         if (price == 0) revert JobRegistry_ZeroPrice();
-        if (price > job.maxPricePerGpuHour) revert JobRegistry_PriceAboveMax(price, job.maxPricePerGpuHour);
+        uint64 maxPrice = job.maxPricePerGpuHour;
+        if (price > maxPrice) revert JobRegistry_PriceAboveMax(price, maxPrice);
 
-        Offer storage o = _existingOffer(offerId);
+        o = _existingOffer(offerId);
         if (o.state != CapacityState.Available) revert JobRegistry_OfferNotAvailable(offerId, o.state);
         uint16 free = o.gpuCount - o.gpusInUse;
         if (free < job.gpuCount) revert JobRegistry_InsufficientGpus(offerId, free, job.gpuCount);
@@ -337,13 +414,16 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
         if (block.timestamp < o.availableFrom || (o.availableUntil != 0 && jobEnd > o.availableUntil)) {
             revert JobRegistry_OutsideWindow(offerId, o.availableFrom, o.availableUntil, jobEnd);
         }
-        if (o.gpuModel != job.gpuModel) revert JobRegistry_GpuModelMismatch(o.gpuModel, job.gpuModel);
         if (o.vramGb < job.minVramGb) revert JobRegistry_VramTooLow(o.vramGb, job.minVramGb);
-        if ((job.country != bytes2(0) && o.country != job.country) || (job.area != Area.None && o.area != job.area))
-        {
+        if (
+            (job.country != bytes2(0) && o.country != job.country)
+                || (job.area != Area.None && o.area != job.area)
+        ) {
             revert JobRegistry_RegionMismatch(o.country, o.area, job.country, job.area);
         }
-        if (job.excludedPricing & (1 << uint8(o.pricing)) != 0) revert JobRegistry_PricingModelExcluded(o.pricing);
+        if (job.excludedPricing & (1 << uint8(o.pricing)) != 0) {
+            revert JobRegistry_PricingModelExcluded(o.pricing);
+        }
         if (!o.gateway && (o.pricing == PricingModel.Fixed || o.pricing == PricingModel.Dynamic)) {
             uint64 onchainPrice = currentPrice(offerId);
             if (price != onchainPrice) revert JobRegistry_PriceMismatch(price, onchainPrice);
@@ -355,13 +435,11 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
     }
 
     function _checkRoot(bytes32 decisionRoot) private pure {
-        if (decisionRoot == bytes32(0) || decisionRoot == PENDING_ROOT) {
-            revert JobRegistry_InvalidDecisionRoot(decisionRoot);
-        }
+        if (decisionRoot == bytes32(0)) revert JobRegistry_InvalidDecisionRoot(decisionRoot);
     }
 
     function _cancel(uint256 jobId, address recipient) private {
-        Job storage job = _jobs[jobId];
+        JobRecord storage job = _jobs[jobId];
         JobStatus status = job.status;
         if (status == JobStatus.Routed) _offers[job.offerId].gpusInUse -= job.gpuCount;
         else if (status != JobStatus.Requested) revert JobRegistry_WrongStatus(jobId, status);
@@ -372,7 +450,7 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
     }
 
     function _claimRefund(uint256 jobId, address recipient) private {
-        Job storage job = _jobs[jobId];
+        JobRecord storage job = _jobs[jobId];
         JobStatus status = job.status;
         (uint256 amount, uint256 dueAt) = _refund(job);
         if (block.timestamp <= dueAt) revert JobRegistry_RefundNotDue(jobId, status, dueAt);
@@ -386,7 +464,7 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
 
     /// @dev What claimRefund pays for a job in its current status, and after which time.
     /// Statuses with nothing to claim report an unreachable time.
-    function _refund(Job storage job) private view returns (uint256 amount, uint256 dueAt) {
+    function _refund(JobRecord storage job) private view returns (uint256 amount, uint256 dueAt) {
         JobStatus status = job.status;
         if (status == JobStatus.Completed) {
             uint256 earned = EscrowMath.earnings(job.pricePerGpuHour, job.gpuCount, job.usedSeconds);
@@ -399,7 +477,9 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
     }
 
     function _checkController(uint256 jobId) private view {
-        if (_existingJob(jobId).controller != msg.sender) revert JobRegistry_NotController(jobId, msg.sender);
+        if (_existingJob(jobId).controller != msg.sender) {
+            revert JobRegistry_NotController(jobId, msg.sender);
+        }
     }
 
     function _checkSignature(
@@ -416,28 +496,27 @@ abstract contract JobRegistry is IJobRegistry, ProviderRegistry, EIP712, Reentra
         if (signer == address(0) || signer != controller) revert JobRegistry_InvalidSignature(jobId, signer);
     }
 
-    /// @dev Returns the payout address of the job's provider after checking the caller owns it.
-    function _checkJobProvider(uint256 jobId, uint32 offerId) private view returns (address) {
-        uint32 providerId = _offers[offerId].providerId;
+    /// @dev Returns the job's provider after checking the caller owns it.
+    function _checkJobProvider(uint256 jobId, uint32 offerId) private view returns (uint32 providerId) {
+        providerId = _offers[offerId].providerId;
         if (_providers[providerId].owner != msg.sender) revert JobRegistry_NotJobProvider(jobId, msg.sender);
-        return _providers[providerId].payout;
     }
 
-    function _jobInStatus(uint256 jobId, JobStatus expected) private view returns (Job storage job) {
+    function _jobInStatus(uint256 jobId, JobStatus expected) private view returns (JobRecord storage job) {
         job = _existingJob(jobId);
         if (job.status != expected) revert JobRegistry_WrongStatus(jobId, job.status);
     }
 
-    function _existingJob(uint256 jobId) private view returns (Job storage job) {
+    function _existingJob(uint256 jobId) private view returns (JobRecord storage job) {
         job = _jobs[jobId];
         if (job.status == JobStatus.None) revert JobRegistry_UnknownJob(jobId);
     }
 
-    function _completionDeadline(Job storage job) private view returns (uint256) {
+    function _completionDeadline(JobRecord storage job) private view returns (uint256) {
         return job.startedAt + uint256(job.hoursRequested) * EscrowMath.SECONDS_PER_HOUR + completionGrace;
     }
 
-    function _jobDeposit(Job storage job) private view returns (uint256) {
+    function _jobDeposit(JobRecord storage job) private view returns (uint256) {
         return EscrowMath.deposit(job.maxPricePerGpuHour, job.gpuCount, job.hoursRequested);
     }
 

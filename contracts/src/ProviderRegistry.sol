@@ -166,10 +166,13 @@ abstract contract ProviderRegistry is IProviderRegistry, MarketAccess {
 
     /// @dev Necto sellers price in USD (Fixed, Dynamic) or a token; Spot and Auction describe
     /// external networks, so only gateways use them, and a gateway's price is only a reference.
-    function _checkPricing(bool gateway, PricingModel pricing, uint64 price, bytes32 tokenId, uint64 tokenAmount)
-        private
-        pure
-    {
+    function _checkPricing(
+        bool gateway,
+        PricingModel pricing,
+        uint64 price,
+        bytes32 tokenId,
+        uint64 tokenAmount
+    ) private pure {
         if (pricing == PricingModel.Token) {
             if (tokenId == bytes32(0) || tokenAmount == 0) {
                 revert ProviderRegistry_InvalidPricing(pricing, price, tokenAmount);

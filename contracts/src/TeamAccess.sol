@@ -68,7 +68,10 @@ contract TeamAccess is ITeamAccess {
     }
 
     /// @inheritdoc ITeamAccess
-    function setProviderWhitelisted(uint32 teamId, uint32 providerId, bool allowed) external onlyTeamAdmin(teamId) {
+    function setProviderWhitelisted(uint32 teamId, uint32 providerId, bool allowed)
+        external
+        onlyTeamAdmin(teamId)
+    {
         providerWhitelisted[teamId][providerId] = allowed;
         emit ProviderWhitelisted(teamId, providerId, allowed);
     }
@@ -84,7 +87,9 @@ contract TeamAccess is ITeamAccess {
         if (msg.sender != market) revert TeamAccess_OnlyMarket(msg.sender);
         Team storage team = _existingTeam(teamId);
         TeamRole role = _roles[teamId][user];
-        if (role != TeamRole.User && role != TeamRole.Admin) revert TeamAccess_NotSubmitter(teamId, user, role);
+        if (role != TeamRole.User && role != TeamRole.Admin) {
+            revert TeamAccess_NotSubmitter(teamId, user, role);
+        }
 
         if (block.timestamp >= uint256(team.windowStart) + SPEND_WINDOW) {
             team.windowStart = uint40(block.timestamp);
@@ -92,7 +97,9 @@ contract TeamAccess is ITeamAccess {
         }
         uint256 spent = team.spentInWindow;
         uint256 cap = spendingCap[teamId];
-        if (cap != 0 && spent + amount > cap) revert TeamAccess_SpendingCapExceeded(teamId, spent, amount, cap);
+        if (cap != 0 && spent + amount > cap) {
+            revert TeamAccess_SpendingCapExceeded(teamId, spent, amount, cap);
+        }
         team.spentInWindow = uint128(spent + amount);
         emit TeamSpendRecorded(teamId, user, jobId, amount, team.windowStart, spent + amount);
     }

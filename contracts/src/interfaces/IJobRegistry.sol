@@ -59,8 +59,8 @@ struct JobRequest {
     address jobKey;
 }
 
-/// @notice A job as stored: three packed slots plus the decision root. The second slot holds
-/// everything routing and the lifecycle change, so each transition writes one slot.
+/// @notice A job as `getJob` reports it. `gpuModel` reads zero once an Unroutable job's decision
+/// root has replaced it (JobRequested carries it).
 /// @dev `controller` is the buyer (Tracked) or the job key (Untracked).
 struct Job {
     address controller;
@@ -75,13 +75,12 @@ struct Job {
     JobStatus status;
     uint32 offerId;
     uint64 pricePerGpuHour;
-    uint40 requestedAt;
+    uint64 maxPricePerGpuHour;
+    uint32 teamId;
     uint40 routedAt;
     uint40 startedAt;
     uint32 usedSeconds;
     bytes16 gpuModel;
-    uint64 maxPricePerGpuHour;
-    uint32 teamId;
     bytes32 decisionRoot;
 }
 
@@ -104,7 +103,9 @@ interface IJobRegistry {
         bool rerouteOptIn,
         uint256 deposit
     );
-    event JobRouted(uint256 indexed jobId, uint32 indexed offerId, uint64 pricePerGpuHour, bytes32 decisionRoot);
+    event JobRouted(
+        uint256 indexed jobId, uint32 indexed offerId, uint64 pricePerGpuHour, bytes32 decisionRoot
+    );
     event JobRerouted(
         uint256 indexed jobId,
         uint32 indexed fromOfferId,
@@ -134,6 +135,7 @@ interface IJobRegistry {
     error JobRegistry_Paused();
     error JobRegistry_UnknownJob(uint256 jobId);
     error JobRegistry_WrongStatus(uint256 jobId, JobStatus status);
+    /// @param field The JobRequest field at fault (max price must fit 40 bits: < $1.1M per GPU-hour).
     error JobRegistry_InvalidSpec(string field);
     error JobRegistry_JobKeyRequired();
     error JobRegistry_JobKeyNotAllowed(address jobKey);
@@ -144,7 +146,9 @@ interface IJobRegistry {
     error JobRegistry_ZeroPrice();
     error JobRegistry_OfferNotAvailable(uint32 offerId, CapacityState state);
     error JobRegistry_InsufficientGpus(uint32 offerId, uint16 free, uint16 needed);
-    error JobRegistry_OutsideWindow(uint32 offerId, uint40 availableFrom, uint40 availableUntil, uint256 jobEnd);
+    error JobRegistry_OutsideWindow(
+        uint32 offerId, uint40 availableFrom, uint40 availableUntil, uint256 jobEnd
+    );
     error JobRegistry_GpuModelMismatch(bytes16 offerModel, bytes16 jobModel);
     error JobRegistry_VramTooLow(uint16 offerVramGb, uint16 minVramGb);
     error JobRegistry_RegionMismatch(bytes2 offerCountry, Area offerArea, bytes2 jobCountry, Area jobArea);
@@ -170,9 +174,13 @@ interface IJobRegistry {
 
     /// @notice Same as requestJob, approving the budget by EIP-2612 permit. A permit that was
     /// already used (for example by a front-runner) does not block the request.
-    function requestJobWithPermit(JobRequest calldata req, uint256 permitDeadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        returns (uint256 jobId);
+    function requestJobWithPermit(
+        JobRequest calldata req,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 jobId);
 
     /// @notice Keeper: routes a Requested job to an offer at a price, committing the decision
     /// record's 0G Storage root. Reserves the job's GPUs on the offer.
@@ -196,7 +204,8 @@ interface IJobRegistry {
     function cancel(uint256 jobId) external;
 
     /// @notice Anyone holding the controller's signature: cancels and pays the deposit to `recipient`.
-    function cancelWithSig(uint256 jobId, address recipient, uint256 deadline, bytes calldata signature) external;
+    function cancelWithSig(uint256 jobId, address recipient, uint256 deadline, bytes calldata signature)
+        external;
 
     /// @notice Controller: reclaims what is due: the rest of a Completed job, or the whole deposit of
     /// an Unroutable job, a job not started by its start deadline, or one not completed by its

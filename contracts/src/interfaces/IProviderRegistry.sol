@@ -83,7 +83,11 @@ struct Offer {
 /// 16 bytes (e.g. "H100-80G"). Country is ISO 3166 alpha-2 ("DE"), zero when unknown.
 interface IProviderRegistry {
     event ProviderRegistered(
-        uint32 indexed providerId, address indexed owner, address payout, bytes12 sourceTag, string metadataURI
+        uint32 indexed providerId,
+        address indexed owner,
+        address payout,
+        bytes12 sourceTag,
+        string metadataURI
     );
     event ProviderUpdated(uint32 indexed providerId, address payout, string metadataURI);
     event OfferAdded(uint32 indexed offerId, uint32 indexed providerId, OfferParams params);
@@ -112,7 +116,9 @@ interface IProviderRegistry {
 
     /// @notice Registers the caller as a Necto seller.
     /// @param payout Where USDC earnings accrue. @param metadataURI Off-chain profile (emitted only).
-    function registerProvider(address payout, string calldata metadataURI) external returns (uint32 providerId);
+    function registerProvider(address payout, string calldata metadataURI)
+        external
+        returns (uint32 providerId);
 
     /// @notice Admin: registers a gateway provider for an external network.
     /// @param sourceTag The network, e.g. "akash". @param operator Owner of the gateway's offers.

@@ -18,7 +18,11 @@ library EscrowMath {
     }
 
     /// @notice What the provider earns for `usedSeconds` of `gpuCount` GPUs, rounded down.
-    function earnings(uint64 pricePerGpuHour, uint16 gpuCount, uint32 usedSeconds) internal pure returns (uint256) {
+    function earnings(uint64 pricePerGpuHour, uint16 gpuCount, uint32 usedSeconds)
+        internal
+        pure
+        returns (uint256)
+    {
         return uint256(pricePerGpuHour) * gpuCount * usedSeconds / SECONDS_PER_HOUR;
     }
 
