@@ -64,6 +64,8 @@ abstract contract ProviderRegistry is IProviderRegistry, MarketAccess {
         bool gateway = _providers[providerId].sourceTag != bytes12(0);
         _checkPricing(gateway, p.pricing, p.price, p.tokenId, p.tokenAmount);
 
+        OfferParams memory stored = p;
+        _normalizePricing(stored);
         offerId = ++_globals.offerCount;
         Offer storage o = _offers[offerId];
         o.providerId = providerId;
@@ -76,8 +78,8 @@ abstract contract ProviderRegistry is IProviderRegistry, MarketAccess {
         o.gateway = gateway;
         o.availableFrom = p.availableFrom;
         o.availableUntil = p.availableUntil;
-        _storePricing(o, p.pricing, p.price, p.demandSlopeBps, p.tokenId, p.tokenAmount);
-        emit OfferAdded(offerId, providerId, p);
+        _storePricing(o, stored);
+        emit OfferAdded(offerId, providerId, stored);
     }
 
     /// @inheritdoc IProviderRegistry
@@ -91,9 +93,18 @@ abstract contract ProviderRegistry is IProviderRegistry, MarketAccess {
     ) external {
         Offer storage o = _ownedOffer(offerId);
         _checkPricing(o.gateway, pricing, price, tokenId, tokenAmount);
+        OfferParams memory stored;
+        stored.pricing = pricing;
+        stored.price = price;
+        stored.demandSlopeBps = demandSlopeBps;
+        stored.tokenId = tokenId;
+        stored.tokenAmount = tokenAmount;
+        _normalizePricing(stored);
         o.pricing = pricing;
-        _storePricing(o, pricing, price, demandSlopeBps, tokenId, tokenAmount);
-        emit OfferPricingUpdated(offerId, pricing, o.price, o.demandSlopeBps, o.tokenId, o.tokenAmount);
+        _storePricing(o, stored);
+        emit OfferPricingUpdated(
+            offerId, pricing, stored.price, stored.demandSlopeBps, stored.tokenId, stored.tokenAmount
+        );
     }
 
     /// @inheritdoc IProviderRegistry
@@ -148,20 +159,19 @@ abstract contract ProviderRegistry is IProviderRegistry, MarketAccess {
         emit ProviderRegistered(providerId, owner, payout, sourceTag, metadataURI);
     }
 
-    /// @dev Normalizes the fields the model does not use to zero, so stored state is canonical.
-    function _storePricing(
-        Offer storage o,
-        PricingModel pricing,
-        uint64 price,
-        uint32 demandSlopeBps,
-        bytes32 tokenId,
-        uint64 tokenAmount
-    ) private {
-        bool token = pricing == PricingModel.Token;
-        o.price = token ? 0 : price;
-        o.demandSlopeBps = pricing == PricingModel.Dynamic ? demandSlopeBps : 0;
-        o.tokenAmount = token ? tokenAmount : 0;
-        if (token || o.tokenId != bytes32(0)) o.tokenId = token ? tokenId : bytes32(0);
+    /// @dev Zeroes the pricing fields the model does not use, so stored and emitted state is canonical.
+    function _normalizePricing(OfferParams memory p) private pure {
+        bool token = p.pricing == PricingModel.Token;
+        if (token) p.price = 0;
+        if (p.pricing != PricingModel.Dynamic) p.demandSlopeBps = 0;
+        if (!token) (p.tokenId, p.tokenAmount) = (bytes32(0), 0);
+    }
+
+    function _storePricing(Offer storage o, OfferParams memory p) private {
+        o.price = p.price;
+        o.demandSlopeBps = p.demandSlopeBps;
+        o.tokenAmount = p.tokenAmount;
+        if (p.tokenId != o.tokenId) o.tokenId = p.tokenId;
     }
 
     /// @dev Necto sellers price in USD (Fixed, Dynamic) or a token; Spot and Auction describe

@@ -90,6 +90,7 @@ interface IProviderRegistry {
         string metadataURI
     );
     event ProviderUpdated(uint32 indexed providerId, address payout, string metadataURI);
+    /// @dev `params` as stored: pricing fields the model does not use are zero.
     event OfferAdded(uint32 indexed offerId, uint32 indexed providerId, OfferParams params);
     event OfferPricingUpdated(
         uint32 indexed offerId,
@@ -150,7 +151,8 @@ interface IProviderRegistry {
     function setAvailability(uint32 offerId, uint40 availableFrom, uint40 availableUntil) external;
 
     /// @notice The price a new route must use, in micro-USD per GPU-hour. Fixed: the price;
-    /// Dynamic: floor x (1 + slope x GPUs in use / GPU count), rounded down; others: the reference.
+    /// Dynamic: floor x (1 + slope x GPUs in use / GPU count), rounded down; Spot and Auction
+    /// (gateways): the reference price; Token: 0, the USD price is set by the keeper from the rate.
     function currentPrice(uint32 offerId) external view returns (uint64);
 
     function getProvider(uint32 providerId) external view returns (Provider memory);

@@ -19,6 +19,8 @@ contract LocalUSDC is IERC20Metadata, IERC20Permit, IERC20Errors, EIP712, Nonces
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
     uint256 private constant BLACKLIST_BIT = 1 << 255;
+    /// @notice Supply stays below the blacklist bit, so no balance can ever reach it.
+    uint256 public constant MAX_SUPPLY = BLACKLIST_BIT - 1;
 
     address public admin;
     bool public paused;
@@ -34,6 +36,7 @@ contract LocalUSDC is IERC20Metadata, IERC20Permit, IERC20Errors, EIP712, Nonces
     error LocalUSDC_Paused();
     error LocalUSDC_Blacklisted(address account);
     error LocalUSDC_FaucetCapExceeded(uint256 amount, uint256 cap);
+    error LocalUSDC_SupplyCapExceeded(uint256 totalSupply, uint256 amount);
     error ERC2612ExpiredSignature(uint256 deadline);
     error ERC2612InvalidSigner(address signer, address owner);
 
@@ -134,6 +137,7 @@ contract LocalUSDC is IERC20Metadata, IERC20Permit, IERC20Errors, EIP712, Nonces
         }
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         _checkNotBlacklisted(to);
+        if (amount > MAX_SUPPLY - totalSupply) revert LocalUSDC_SupplyCapExceeded(totalSupply, amount);
         totalSupply += amount;
         _balanceAndBlacklist[to] += amount;
         emit Transfer(address(0), to, amount);
