@@ -1,0 +1,95 @@
+// `npm start`: the local Necto stack. Starts anvil, deploys and seeds the contracts, prints what it
+// built, then runs until Ctrl-C or SIGTERM and stops everything it started.
+// Environment: NECTO_ANVIL_PORT (default 8545), DEPLOYMENTS_DIR (default deployments).
+import { startAnvil } from './local-stack/anvil.ts';
+import { ConfigError, readConfig } from './local-stack/config.ts';
+import type { StackConfig } from './local-stack/config.ts';
+import { broadcastScript, buildContracts } from './local-stack/forge.ts';
+import type { Service } from './local-stack/services.ts';
+import { StepError, runStep } from './local-stack/steps.ts';
+import { formatSummary } from './local-stack/summary.ts';
+
+type Stack = { config: StackConfig; services: Service[]; signal: AbortSignal };
+type Step = { label: string; run: (stack: Stack) => Promise<unknown> };
+
+/** Run in order. A further service (indexer, keeper, app) is one more step that adds its Service. */
+const steps: Step[] = [
+  { label: 'Starting anvil', run: async (stack) => stack.services.push(await startAnvil(stack.config)) },
+  { label: 'Building contracts', run: (stack) => buildContracts(stack.signal) },
+  {
+    label: 'Deploying contracts',
+    run: (stack) => broadcastScript('script/Deploy.s.sol', stack.config, stack.signal),
+  },
+  {
+    label: 'Seeding the demo world',
+    run: (stack) => broadcastScript('script/Seed.s.sol', stack.config, stack.signal),
+  },
+];
+
+async function main(): Promise<void> {
+  const config = readConfigOrExit();
+  const abort = new AbortController();
+  const stack: Stack = { config, services: [], signal: abort.signal };
+  let stopping = false;
+
+  const stop = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    abort.abort();
+    for (const service of stack.services.toReversed()) {
+      await runStep(`Stopping ${service.name}`, () => service.stop());
+    }
+    process.exit(exitCode);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      process.stdout.write('\n');
+      void stop(0);
+    });
+  }
+  // npm exits on SIGTERM without passing it on: when whoever started the stack is gone, stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 1000).unref();
+
+  try {
+    for (const step of steps) await runStep(step.label, () => step.run(stack));
+  } catch (error) {
+    if (stopping) return;
+    reportFailure(error);
+    return stop(1);
+  }
+
+  console.log(formatSummary(config));
+  console.log(`Necto local stack ready at ${config.rpcUrl} (chain ${config.chainId}); Ctrl-C to stop`);
+
+  for (const service of stack.services) {
+    void service.exited.then(() => {
+      if (stopping) return;
+      console.error(`${service.name} exited unexpectedly; its last output:\n${service.recentOutput()}`);
+      void stop(1);
+    });
+  }
+}
+
+function readConfigOrExit(): StackConfig {
+  try {
+    return readConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+function reportFailure(error: unknown): void {
+  if (!(error instanceof StepError)) {
+    console.error(error);
+    return;
+  }
+  console.error(error.message);
+  if (error.details) console.error(error.details.trimEnd());
+}
+
+await main();

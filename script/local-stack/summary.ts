@@ -1,0 +1,71 @@
+// The compact table printed once the stack is up: contracts, accounts, providers, team and jobs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './config.ts';
+import type { StackConfig } from './config.ts';
+
+type Account = { address: string; mnemonicIndex?: number };
+type SeededProvider = { providerId: number; owner: string; offerIds: number[] };
+type Seed = {
+  accounts: Record<string, Account>;
+  gateways: Record<string, SeededProvider>;
+  sellers: Record<string, SeededProvider>;
+  team: { teamId: number; name: string; whitelistedProviderIds: number[] };
+  trackedJob: { jobId: number; teamId: number; deposit: number };
+  untrackedJob: { jobId: number; jobKey: string; deposit: number };
+};
+
+/** The files Deploy and Seed wrote, by their paths relative to the repository root. */
+function readDeploymentFiles(config: StackConfig) {
+  const deploymentPath = join(config.deploymentsDir, `${config.chainId}.json`);
+  const seedPath = join(config.deploymentsDir, `${config.chainId}.seed.json`);
+  const read = (path: string) => JSON.parse(readFileSync(join(repoRoot, path), 'utf8'));
+  return { seedPath, deployment: read(deploymentPath), seed: read(seedPath) as Seed };
+}
+
+export function formatSummary(config: StackConfig): string {
+  const { deployment, seed, seedPath } = readDeploymentFiles(config);
+  const { NectoMarket, TeamAccess, USDC } = deployment.contracts;
+  const accounts = Object.entries(seed.accounts).sort(
+    ([, a], [, b]) => (a.mnemonicIndex ?? 99) - (b.mnemonicIndex ?? 99),
+  );
+  const providers = [
+    ...Object.entries(seed.gateways).map(([name, p]) => ['gateway', name, p] as const),
+    ...Object.entries(seed.sellers).map(([name, p]) => ['seller', name, p] as const),
+  ].sort(([, , a], [, , b]) => a.providerId - b.providerId);
+  const usdc = (baseUnits: number) => `${baseUnits / 1e6} USDC`;
+
+  return [
+    `Contracts on chain ${config.chainId} at ${config.rpcUrl} (indexer start block ${deployment.startBlock})`,
+    table([
+      ['NectoMarket', NectoMarket],
+      ['TeamAccess', TeamAccess],
+      [deployment.usdcIsLocal ? 'USDC (LocalUSDC)' : 'USDC', USDC],
+    ]),
+    'Accounts (anvil mnemonic index, role, address)',
+    table(accounts.map(([role, a]) => [`#${a.mnemonicIndex ?? '-'}`, role, a.address])),
+    'Providers (id, kind, name, offer ids)',
+    table(providers.map(([kind, name, p]) => [String(p.providerId), kind, name, p.offerIds.join(', ')])),
+    `Team ${seed.team.teamId} "${seed.team.name}": whitelist ${seed.team.whitelistedProviderIds.join(', ')}`,
+    'Jobs waiting for a route',
+    table([
+      [
+        String(seed.trackedJob.jobId),
+        'Tracked',
+        `team ${seed.trackedJob.teamId}, submitted by teamUser, deposit ${usdc(seed.trackedJob.deposit)}`,
+      ],
+      [
+        String(seed.untrackedJob.jobId),
+        'Untracked',
+        `job key ${seed.untrackedJob.jobKey}, deposit ${usdc(seed.untrackedJob.deposit)} (key in ${seedPath})`,
+      ],
+    ]),
+  ].join('\n');
+}
+
+/** Left-aligned columns, indented by two spaces. */
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
+  return rows.map((row) => `  ${line(row).trimEnd()}`).join('\n');
+}

@@ -1,0 +1,202 @@
+// The local stack end to end: on a free port, `npm start`'s program deploys the contracts at the
+// committed local addresses, seeds the demo world, and leaves nothing running after Ctrl-C (SIGINT).
+// Then: a fresh build generates exactly the committed bindings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { nectoMarketAbi } from '../../contracts/bindings/index.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const cast = join(root, 'script/bin/cast');
+const forge = join(root, 'script/bin/forge');
+/** A cold build compiles every source through solc-js. */
+const READY_TIMEOUT_MS = 240_000;
+
+const JOB_REQUESTED = 1;
+const MODE_TRACKED = 0;
+const MODE_UNTRACKED = 1;
+const PRICING = { Fixed: 0, Dynamic: 1, Token: 2, Spot: 3, Auction: 4 };
+
+test(
+  'the local stack deploys, seeds and stops cleanly',
+  { timeout: READY_TIMEOUT_MS + 60_000 },
+  async (t) => {
+    const port = await freePort();
+    const deploymentsDir = `deployments/.test-${process.pid}`;
+    const stack = startStack(port, deploymentsDir);
+    t.after(() => {
+      if (stack.child.exitCode === null && stack.child.signalCode === null) stack.child.kill('SIGKILL');
+      rmSync(join(root, deploymentsDir), { recursive: true, force: true });
+    });
+    await stack.ready;
+
+    const read = (name: string) => JSON.parse(readFileSync(join(root, deploymentsDir, name), 'utf8'));
+    const deployment = read('31337.json');
+    const seed = read('31337.seed.json');
+    const call = contractReader(`http://127.0.0.1:${port}`, deployment.contracts.NectoMarket);
+
+    await t.test('a fresh chain gets the committed local deployment', () => {
+      assert.deepEqual(deployment, JSON.parse(readFileSync(join(root, 'deployments/31337.json'), 'utf8')));
+    });
+
+    await t.test('two jobs wait for a route: a Tracked team job and an Untracked one', () => {
+      assert.equal(call('jobCount'), 2);
+      const tracked = call('getJob', seed.trackedJob.jobId);
+      assert.equal(tracked.status, JOB_REQUESTED);
+      assert.equal(tracked.mode, MODE_TRACKED);
+      assert.equal(tracked.teamId, seed.team.teamId);
+      assert.equal(tracked.controller, seed.accounts.teamUser.address);
+      const untracked = call('getJob', seed.untrackedJob.jobId);
+      assert.equal(untracked.status, JOB_REQUESTED);
+      assert.equal(untracked.mode, MODE_UNTRACKED);
+      assert.equal(untracked.teamId, 0);
+      assert.equal(untracked.controller, seed.untrackedJob.jobKey);
+    });
+
+    await t.test(
+      '8 gateways price as their networks do; 3 sellers list Fixed, Dynamic and Token offers',
+      () => {
+        assert.equal(call('providerCount'), 11);
+        const expected: Record<string, { pricing: number; tokenId?: string }> = {
+          akash: { pricing: PRICING.Auction },
+          ionet: { pricing: PRICING.Token, tokenId: 'io-net' },
+          'aws-spot': { pricing: PRICING.Spot },
+          render: { pricing: PRICING.Token, tokenId: 'render-token' },
+          nosana: { pricing: PRICING.Token, tokenId: 'nosana' },
+          runpod: { pricing: PRICING.Fixed },
+          lambda: { pricing: PRICING.Fixed },
+          vast: { pricing: PRICING.Fixed },
+        };
+        assert.deepEqual(Object.keys(seed.gateways).sort(), Object.keys(expected).sort());
+        for (const [source, { providerId, offerIds }] of Object.entries<any>(seed.gateways)) {
+          assert.equal(ascii(call('getProvider', providerId).sourceTag), source);
+          assert.ok(offerIds.length > 0, `${source} has an offer`);
+          const offer = call('getOffer', offerIds[0]);
+          assert.equal(offer.providerId, providerId);
+          assert.equal(offer.pricing, expected[source].pricing, `${source} pricing model`);
+          assert.equal(ascii(offer.tokenId), expected[source].tokenId ?? '', `${source} token id`);
+        }
+
+        const sellerPricing = new Set<number>();
+        for (const { providerId, owner, offerIds } of Object.values<any>(seed.sellers)) {
+          const provider = call('getProvider', providerId);
+          assert.equal(ascii(provider.sourceTag), '', 'a Necto seller has no source tag');
+          assert.equal(provider.owner, owner);
+          for (const offerId of offerIds) sellerPricing.add(call('getOffer', offerId).pricing);
+        }
+        assert.equal(Object.keys(seed.sellers).length, 3);
+        assert.deepEqual([...sellerPricing].sort(), [PRICING.Fixed, PRICING.Dynamic, PRICING.Token]);
+      },
+    );
+
+    await t.test('SIGINT stops anvil and frees the port', async () => {
+      stack.child.kill('SIGINT');
+      const exitCode = await stack.exited;
+      assert.equal(exitCode, 0, stack.output());
+      assert.match(stack.output(), /Stopping anvil\.\.\. ok/);
+      assert.ok(await isPortFree(port), `port ${port} is still in use`);
+    });
+  },
+);
+
+test('a fresh build generates exactly the committed bindings', () => {
+  const build = spawnSync(forge, ['build', '--skip', 'test'], { cwd: root, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stdout + build.stderr);
+  const check = spawnSync(process.execPath, [join(root, 'contracts/tools/generate-bindings.ts'), '--check'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.equal(check.status, 0, check.stderr);
+});
+
+/* HELPERS */
+
+type Stack = {
+  child: ChildProcess;
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+  output: () => string;
+};
+
+function startStack(port: number, deploymentsDir: string): Stack {
+  const child = spawn(process.execPath, [join(root, 'script/local-stack.ts')], {
+    cwd: root,
+    env: { ...process.env, NECTO_ANVIL_PORT: String(port), DEPLOYMENTS_DIR: deploymentsDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no ready line within ${READY_TIMEOUT_MS} ms:\n${output}`)),
+      READY_TIMEOUT_MS,
+    );
+    child.stdout.on('data', () => {
+      if (/local stack ready at/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the stack exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return { child, ready, exited, output: () => output };
+}
+
+type AbiParameter = { name: string; type: string; components?: readonly AbiParameter[] };
+
+/** Calls a NectoMarket view through cast, typed from the bindings' ABI; structs come back as objects. */
+function contractReader(rpcUrl: string, address: string) {
+  const typeOf = (p: AbiParameter): string =>
+    p.type.startsWith('tuple') ? `(${p.components!.map(typeOf).join(',')})${p.type.slice(5)}` : p.type;
+  return (name: string, ...args: (string | number)[]): any => {
+    const fn = nectoMarketAbi.find((item) => item.type === 'function' && item.name === name) as unknown as {
+      inputs: AbiParameter[];
+      outputs: AbiParameter[];
+    };
+    const signature = `${name}(${fn.inputs.map(typeOf).join(',')})(${fn.outputs.map(typeOf).join(',')})`;
+    const json = execFileSync(
+      cast,
+      ['call', address, signature, ...args.map(String), '--rpc-url', rpcUrl, '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const [value] = JSON.parse(json);
+    const [output] = fn.outputs;
+    if (!output.components) return value;
+    return Object.fromEntries(output.components.map((component, i) => [component.name, value[i]]));
+  };
+}
+
+/** A bytesN value holding left-aligned ASCII, as the contracts store source tags and token ids. */
+function ascii(hex: string): string {
+  return Buffer.from(hex.slice(2), 'hex').toString('latin1').replace(/\0+$/, '');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
