@@ -8,9 +8,7 @@ import {NectoMarket} from "../../src/NectoMarket.sol";
 import {TeamAccess} from "../../src/TeamAccess.sol";
 import {LocalUSDC} from "../../src/tokens/LocalUSDC.sol";
 import {ITeamAccess, TeamRole} from "../../src/interfaces/ITeamAccess.sol";
-import {
-    Area, CapacityState, OfferParams, PricingModel
-} from "../../src/interfaces/IProviderRegistry.sol";
+import {Area, CapacityState, OfferParams, PricingModel} from "../../src/interfaces/IProviderRegistry.sol";
 import {JobAction, JobMode, JobRequest, JobSpec} from "../../src/interfaces/IJobRegistry.sol";
 
 /// @notice A deployed market with one seller (Fixed, Dynamic and Token offers), one gateway, a team
@@ -62,7 +60,9 @@ abstract contract NectoFixture is Test {
         usdc = new LocalUSDC(admin);
         address predictedMarket = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
         team = new TeamAccess(predictedMarket);
-        market = new NectoMarket(admin, IERC20(address(usdc)), ITeamAccess(address(team)), START_WINDOW, COMPLETION_GRACE);
+        market = new NectoMarket(
+            admin, IERC20(address(usdc)), ITeamAccess(address(team)), START_WINDOW, COMPLETION_GRACE
+        );
         assertEq(address(market), predictedMarket, "market address prediction");
 
         vm.startPrank(admin);
@@ -184,7 +184,8 @@ abstract contract NectoFixture is Test {
         view
         returns (bytes memory)
     {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, market.jobActionDigest(jobId, action, recipient, deadline));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(pk, market.jobActionDigest(jobId, action, recipient, deadline));
         return abi.encodePacked(r, s, v);
     }
 
