@@ -3,7 +3,6 @@ pragma solidity ^0.8.28;
 
 import {Vm} from "forge-std/Vm.sol";
 import {NectoFixture} from "../utils/NectoFixture.sol";
-import {NectoMarket} from "../../src/NectoMarket.sol";
 import {PricingModel, Area} from "../../src/interfaces/IProviderRegistry.sol";
 import {JobAction, JobRequest} from "../../src/interfaces/IJobRegistry.sol";
 

@@ -8,7 +8,7 @@ import {NectoMarket} from "../../src/NectoMarket.sol";
 import {TeamAccess} from "../../src/TeamAccess.sol";
 import {LocalUSDC} from "../../src/tokens/LocalUSDC.sol";
 import {ITeamAccess, TeamRole} from "../../src/interfaces/ITeamAccess.sol";
-import {Area, CapacityState, OfferParams, PricingModel} from "../../src/interfaces/IProviderRegistry.sol";
+import {Area, OfferParams, PricingModel} from "../../src/interfaces/IProviderRegistry.sol";
 import {JobAction, JobMode, JobRequest, JobSpec} from "../../src/interfaces/IJobRegistry.sol";
 
 /// @notice A deployed market with one seller (Fixed, Dynamic and Token offers), one gateway, a team
