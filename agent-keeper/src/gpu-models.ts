@@ -25,15 +25,17 @@ const FAMILIES: readonly Family[] = [
   { id: 'A10G', memoryGb: [24], pattern: /\bA ?10 ?G\b/ },
   { id: 'A10', memoryGb: [24], pattern: /\bA ?10\b/ },
   { id: 'RTXPRO6000', memoryGb: [96], pattern: /\bRTX ?PRO ?6000\b|\bRTXPRO6000\b/ },
-  { id: 'RTX6000ADA', memoryGb: [48], pattern: /\b(RTX )?6000 ?ADA\b|\bRTX ?6000\b(?! ?PRO)/ },
-  { id: 'RTXA6000', memoryGb: [48], pattern: /\b(RTX )?A ?6000\b/ },
-  { id: 'RTXA5000', memoryGb: [24], pattern: /\b(RTX )?A ?5000\b/ },
-  { id: 'RTXA4000', memoryGb: [16], pattern: /\b(RTX )?A ?4000\b/ },
+  // A bare "RTX 6000" is also the 24 GB Quadro RTX 6000 (Turing): only "6000 Ada" is placed.
+  { id: 'RTX6000ADA', memoryGb: [48], pattern: /\b(RTX ?)?6000 ?ADA\b/ },
+  { id: 'RTXA6000', memoryGb: [48], pattern: /\b(RTX ?)?A ?6000\b/ },
+  { id: 'RTXA5000', memoryGb: [24], pattern: /\b(RTX ?)?A ?5000\b/ },
+  { id: 'RTXA4000', memoryGb: [16], pattern: /\b(RTX ?)?A ?4000\b/ },
   { id: 'RTX5090', memoryGb: [32], pattern: /\b(RTX ?)?5090( D)?\b/ },
   { id: 'RTX4090', memoryGb: [24], pattern: /\b(RTX ?)?4090( D)?\b/ },
   { id: 'RTX4080', memoryGb: [16], pattern: /\b(RTX ?)?4080( SUPER)?\b/ },
   { id: 'RTX3090', memoryGb: [24], pattern: /\b(RTX ?)?3090( TI)?\b/ },
-  { id: 'RTX3080', memoryGb: [10, 12], pattern: /\b(RTX ?)?3080( TI)?\b/ },
+  { id: 'RTX3080', memoryGb: [12], pattern: /\b(RTX ?)?3080 ?TI\b/ },
+  { id: 'RTX3080', memoryGb: [10, 12], pattern: /\b(RTX ?)?3080\b/ },
   { id: 'V100', memoryGb: [16, 32], pattern: /\bV ?100\b/ },
   { id: 'T4', memoryGb: [16], pattern: /\bT ?4\b/ },
 ];
@@ -67,8 +69,19 @@ export function resolveGpuModel(name: string, memoryGbHint?: number): string | u
   const fromName = normalized.replace(family.pattern, ' ').match(MEMORY);
   const memoryGb = fromName ? Number(fromName[1]) : memoryGbHint;
   if (memoryGb === undefined) return `${family.id}-${family.memoryGb[0]}G`;
-  const variant = family.memoryGb.find((gb) => Math.abs(gb - memoryGb) <= Math.max(2, gb * 0.05));
+  const variant = closestVariant(family.memoryGb, memoryGb);
   return variant === undefined ? undefined : `${family.id}-${variant}G`;
+}
+
+/** The variant nearest to a reported size, within rounding slack (80 GiB read as 81.9 GB, 94 vs 96). */
+function closestVariant(variants: readonly number[], memoryGb: number): number | undefined {
+  let best: number | undefined;
+  for (const gb of variants) {
+    const distance = Math.abs(gb - memoryGb);
+    if (distance > Math.max(2, gb * 0.05)) continue;
+    if (best === undefined || distance < Math.abs(best - memoryGb)) best = gb;
+  }
+  return best;
 }
 
 /** Memory per GPU of a canonical id, in GB. */

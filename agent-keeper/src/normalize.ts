@@ -12,10 +12,13 @@ export const DEFAULT_AKASH_BLOCK_TIME_SEC = 6.174;
 
 export type Normalized = { ok: true; microUsd: number } | { ok: false; reason: string };
 
+/** Plain decimal notation, as APIs write prices ("2.49", "3053.280000000000000000", "1e-4"); not hex. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** Reads a price field: numbers and numeric strings only; null, "", NaN, Infinity are errors. */
 export function readAmount(value: unknown, field: string): { ok: true; value: number } | { ok: false; reason: string } {
   if (value === null || value === undefined) return { ok: false, reason: `${field} is missing` };
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  const number = typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) {
     return { ok: false, reason: `${field} is not a number (${JSON.stringify(value)})` };
   }
@@ -30,7 +33,8 @@ export function usdPerGpuHour(usd: number, what = 'price'): Normalized {
   if (usd > MAX_USD_PER_GPU_HOUR) {
     return { ok: false, reason: `${what} is absurd ($${round2(usd)}/GPU-h > $${MAX_USD_PER_GPU_HOUR})` };
   }
-  const microUsd = Math.round(usd * MICRO);
+  // Snap binary noise first so a decimal half (0.0000025 stored as 0.00000249999...) rounds up.
+  const microUsd = Math.round(Number((usd * MICRO).toPrecision(15)));
   if (microUsd <= 0) return { ok: false, reason: `${what} rounds to zero ($${usd}/GPU-h)` };
   return { ok: true, microUsd };
 }

@@ -62,8 +62,11 @@ export function regionOfCountry(iso2: string | undefined): Region {
 export function regionOfLocation(location: string | undefined | null): Region {
   if (!location) return {};
   const parts = location.split(',').map((p) => p.trim()).filter(Boolean);
-  const lastCode = [...parts].reverse().find((p) => /^[A-Z]{2}$/.test(p) && p in AREA_OF_COUNTRY);
-  if (lastCode) return regionOfCountry(lastCode);
+  const isCountryCode = (p: string) => /^[A-Z]{2}$/.test(p) && p in AREA_OF_COUNTRY;
+  // A leading code is the country ("US, Chicago, IL"); otherwise the last one is ("Quebec, CA"),
+  // since US state codes after a city (IL, IN, CA, DE, MA...) are also country codes.
+  const code = parts[0] && isCountryCode(parts[0]) ? parts[0] : [...parts].reverse().find(isCountryCode);
+  if (code) return regionOfCountry(code);
   for (const part of parts) {
     const code = COUNTRY_OF_NAME[part.toLowerCase()];
     if (code) return regionOfCountry(code);

@@ -19,7 +19,7 @@ const InstanceTypes = z.object({
         name: z.string(),
         description: z.string().optional(),
         gpu_description: z.string().optional(),
-        price_cents_per_hour: z.unknown(),
+        price_cents_per_hour: z.unknown().optional(),
         specs: z.object({ gpus: z.number() }),
       }),
       regions_with_capacity_available: z.array(z.object({ name: z.string(), description: z.string().optional() })),
