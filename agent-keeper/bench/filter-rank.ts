@@ -47,19 +47,22 @@ function prng(seed: number): () => number {
   };
 }
 
-type Source = { id: string; pricing: readonly PricingModel[]; units: readonly number[]; rated: boolean };
+/** A source's price granularity in micro-USD per GPU-hour: 10_000 for sources that quote cents
+ *  per GPU, 1 where prices come from per-block, per-second or per-instance arithmetic. */
+type Source = { id: string; weight: number; pricing: readonly PricingModel[]; units: readonly number[]; step: number; rated: boolean };
 
 const SOURCES: readonly Source[] = [
-  { id: 'akash', pricing: ['auction', 'token'], units: [1, 1, 2, 4, 8], rated: false },
-  { id: 'runpod', pricing: ['fixed', 'spot'], units: [1], rated: false },
-  { id: 'lambda', pricing: ['fixed'], units: [1, 2, 4, 8], rated: false },
-  { id: 'vast', pricing: ['fixed', 'auction'], units: [1, 2, 4, 8, 0.5], rated: true },
-  { id: 'aws-spot', pricing: ['spot'], units: [1, 4, 8], rated: false },
-  { id: 'nosana', pricing: ['fixed', 'token'], units: [1, 8], rated: false },
-  { id: 'ionet', pricing: ['fixed'], units: [1, 2, 4, 8], rated: false },
-  { id: 'shadeform', pricing: ['fixed'], units: [1, 8], rated: false },
-  { id: 'necto', pricing: ['fixed', 'token'], units: [1, 2, 4, 8, 0.25], rated: true },
+  { id: 'vast', weight: 30, pricing: ['fixed', 'auction'], units: [1, 2, 4, 8, 0.5], step: 100, rated: true },
+  { id: 'necto', weight: 25, pricing: ['fixed', 'token'], units: [1, 2, 4, 8, 0.25], step: 10_000, rated: true },
+  { id: 'akash', weight: 15, pricing: ['auction', 'token'], units: [1, 1, 2, 4, 8], step: 1, rated: false },
+  { id: 'ionet', weight: 8, pricing: ['fixed'], units: [1, 2, 4, 8], step: 10_000, rated: false },
+  { id: 'runpod', weight: 6, pricing: ['fixed', 'spot'], units: [1], step: 10_000, rated: false },
+  { id: 'aws-spot', weight: 5, pricing: ['spot'], units: [1, 4, 8], step: 1, rated: false },
+  { id: 'nosana', weight: 5, pricing: ['fixed', 'token'], units: [1, 8], step: 1, rated: false },
+  { id: 'lambda', weight: 3, pricing: ['fixed'], units: [1, 2, 4, 8], step: 1_250, rated: false },
+  { id: 'shadeform', weight: 3, pricing: ['fixed'], units: [1, 8], step: 1_250, rated: false },
 ];
+const SOURCE_WEIGHTS = SOURCES.reduce((sum, source) => sum + source.weight, 0);
 
 /** Canonical models with a typical $/GPU-h; H100 is the most listed, as on real markets. */
 const MODELS: readonly [string, number, number][] = [
@@ -78,16 +81,26 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
+function pickSource(random: () => number): Source {
+  let ticket = random() * SOURCE_WEIGHTS;
+  for (const source of SOURCES) {
+    ticket -= source.weight;
+    if (ticket < 0) return source;
+  }
+  return SOURCES[0] as Source;
+}
+
 export function generateQuotes(count: number, seed: number): Quote[] {
   const random = prng(seed);
   const quotes: Quote[] = [];
   for (let i = 0; i < count; i++) {
-    const source = pick(random, SOURCES);
+    const source = pickSource(random);
     const [gpuModel, typicalUsd, vramGb] = pick(random, MODELS);
     const [country, area] = pick(random, PLACES);
     const pricingModel = pick(random, source.pricing);
     const unitGpus = pick(random, source.units);
-    const usd = typicalUsd * (0.6 + random() * 0.9) * (pricingModel === 'spot' ? 0.6 : 1);
+    const usd = typicalUsd * (0.6 + random() * 1.1) * (pricingModel === 'spot' ? 0.6 : 1);
+    const microUsd = Math.max(source.step, Math.round((usd * 1_000_000) / source.step) * source.step);
     const soldOut = random() < 0.15;
     const quote: Quote = {
       source: source.id,
@@ -100,9 +113,8 @@ export function generateQuotes(count: number, seed: number): Quote[] {
       vramGb,
       region: { ...(country && { country }), ...(area && { area }) },
       pricingModel,
-      raw: { value: usd.toFixed(4), unit: 'USD/GPU-hour', currency: 'USD' },
-      // Prices are rounded to the cent, so ties are common and the tie-breakers do real work.
-      effectiveMicroUsdPerGpuHour: Math.max(10_000, Math.round(usd * 100) * 10_000),
+      raw: { value: (microUsd / 1_000_000).toFixed(6), unit: 'USD/GPU-hour', currency: 'USD' },
+      effectiveMicroUsdPerGpuHour: microUsd,
       observedAt: NOW - Math.floor(random() * 1200),
       sourceUrl: `https://${source.id}.example/offers`,
     };

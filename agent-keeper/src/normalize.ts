@@ -26,6 +26,18 @@ export function readAmount(value: unknown, field: string): { ok: true; value: nu
   return { ok: true, value: number };
 }
 
+/** Reads a price field and converts it in one step; the first problem found is the reason. */
+export function convertAmount(
+  value: unknown,
+  field: string,
+  conversion: (amount: number) => Normalized,
+): (Normalized & { ok: true; amount: number }) | { ok: false; reason: string } {
+  const amount = readAmount(value, field);
+  if (!amount.ok) return amount;
+  const converted = conversion(amount.value);
+  return converted.ok ? { ...converted, amount: amount.value } : converted;
+}
+
 /** The final check and rounding: USD per GPU-hour to integer micro-USD (half up). */
 export function usdPerGpuHour(usd: number, what = 'price'): Normalized {
   if (!Number.isFinite(usd)) return { ok: false, reason: `${what} is not a number` };

@@ -45,6 +45,9 @@ export const MAX_CLOCK_SKEW_SEC = 60;
 
 type Check = (quote: Quote) => Violation | undefined;
 
+/** The check of a constraint the request leaves open (no region list, no provider allow-list). */
+const PASS: Check = () => undefined;
+
 /**
  * The constraints of one request at one instant (`now`, unix seconds), prepared once and applied
  * to every quote of a scan. Returns the quote's first violation, or undefined when it passes all.
@@ -64,10 +67,10 @@ export function constraintChecker(request: RoutingRequest, now: number): (quote:
     'quote-age': quoteAgeCheck(request, now),
     'token-rate': tokenRateCheck(request, now),
   };
-  const ordered = CONSTRAINTS.map((constraint) => checks[constraint]);
+  const active = CONSTRAINTS.map((constraint) => checks[constraint]).filter((check) => check !== PASS);
   return (quote) => {
-    for (const check of ordered) {
-      const violation = check(quote);
+    for (let k = 0; k < active.length; k++) {
+      const violation = (active[k] as Check)(quote);
       if (violation !== undefined) return violation;
     }
     return undefined;
@@ -128,7 +131,7 @@ function instanceSizeCheck({ gpuCount }: RoutingRequest): Check {
 }
 
 function regionCheck({ regions }: RoutingRequest): Check {
-  if (regions.length === 0) return () => undefined;
+  if (regions.length === 0) return PASS;
   const areas = new Set(regions.filter(isArea));
   const countries = new Set(regions.filter((region) => !isArea(region)));
   const allowed = regions.join(', ');
@@ -147,7 +150,7 @@ function pricingModelCheck({ excludedPricingModels }: RoutingRequest): Check {
 }
 
 function providerCheck({ allowedProviders }: RoutingRequest): Check {
-  if (allowedProviders === undefined) return () => undefined;
+  if (allowedProviders === undefined) return PASS;
   const allowed = new Set(allowedProviders);
   const fail = violationsBy('provider', (provider: string) => `provider ${provider} not in the allow-list`);
   return (q) => (allowed.has(q.provider) ? undefined : fail(q.provider));

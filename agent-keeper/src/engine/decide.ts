@@ -2,8 +2,8 @@
 // holding the request, the quotes and `now` replays exactly the same decision.
 import type { Exclusion, Quote } from '../quote.ts';
 import { CONSTRAINTS, constraintChecker } from './constraints.ts';
-import type { ConstraintName } from './constraints.ts';
-import { rankQuotes, sortByGroupThenCost } from './rank.ts';
+import type { ConstraintName, Violation } from './constraints.ts';
+import { rankOrder } from './rank.ts';
 import { routingRequest } from './request.ts';
 import type { RoutingRequest, RoutingRequestInput } from './request.ts';
 
@@ -20,11 +20,15 @@ export type Decision = {
   /** Every quote that passed every constraint, best first. */
   ranking: Quote[];
   /** Every other quote with the first constraint it failed: grouped by constraint (in CONSTRAINTS
-   *  order), each group cheapest first, equal prices by quote id. */
+   *  order), each group in rank order. */
   excluded: DecisionExclusion[];
 };
 
-const CONSTRAINT_INDEX = new Map<ConstraintName, number>(CONSTRAINTS.map((name, index) => [name, index]));
+/** Rank groups: eligible quotes first (0), then one group per constraint, in constraint order. */
+const GROUP_OF_CONSTRAINT = Object.fromEntries(CONSTRAINTS.map((name, index) => [name, index + 1])) as Record<
+  ConstraintName,
+  number
+>;
 
 /**
  * Routes one job: keeps the quotes that meet every hard constraint of `request` at time `now`
@@ -35,23 +39,22 @@ export function decide(input: RoutingRequestInput, quotes: readonly Quote[], now
   const request = routingRequest(input);
   if (!Number.isFinite(now)) throw new RangeError(`decision time must be unix seconds (got ${now})`);
   const check = constraintChecker(request, now);
-  const eligible: Quote[] = [];
+  const violations: (Violation | undefined)[] = [];
+  const groups = new Uint8Array(quotes.length);
+  for (let i = 0; i < quotes.length; i++) {
+    const violation = check(quotes[i] as Quote);
+    violations.push(violation);
+    if (violation !== undefined) groups[i] = GROUP_OF_CONSTRAINT[violation.constraint];
+  }
+  const order = rankOrder(quotes, groups);
+  const ranking: Quote[] = [];
   const excluded: DecisionExclusion[] = [];
-  for (const quote of quotes) {
-    const violation = check(quote);
-    if (violation === undefined) eligible.push(quote);
+  for (let k = 0; k < order.length; k++) {
+    const position = order[k] as number;
+    const quote = quotes[position] as Quote;
+    const violation = violations[position];
+    if (violation === undefined) ranking.push(quote);
     else excluded.push({ quote, reason: violation.reason, constraint: violation.constraint });
   }
-  const ranking = rankQuotes(eligible);
-  return {
-    request,
-    now,
-    chosen: ranking[0],
-    ranking,
-    excluded: sortByGroupThenCost(
-      excluded,
-      (exclusion) => exclusion.quote,
-      (exclusion) => CONSTRAINT_INDEX.get(exclusion.constraint) ?? CONSTRAINTS.length,
-    ),
-  };
+  return { request, now, chosen: ranking[0], ranking, excluded };
 }

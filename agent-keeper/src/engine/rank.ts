@@ -19,32 +19,108 @@ const latencyKey = (q: Quote) => ascending(q.latencySec);
 const uptimeKey = (q: Quote) => descending(q.uptime);
 const ratingKey = (q: Quote) => descending(q.rating);
 
-/** Negative when `a` ranks before `b`. Infinity - Infinity is NaN, which `||` reads as a tie. */
+/** Negative when `a` ranks before `b`: the rule, one pair at a time. */
 export function compareQuotes(a: Quote, b: Quote): number {
   return (
     costKey(a) - costKey(b) ||
     latencyKey(a) - latencyKey(b) ||
     uptimeKey(a) - uptimeKey(b) ||
     ratingKey(a) - ratingKey(b) ||
-    compareIdentities(a, b)
-  );
+    compareIds(a.source, a.offerId, b.source, b.offerId) ||
+    compareStrings(canonicalJson(a), canonicalJson(b))
+  ); // Infinity - Infinity (both missing) is NaN, which `||` reads as a tie.
 }
 
 /** The quotes in rank order (a new array). */
 export function rankQuotes(quotes: readonly Quote[]): Quote[] {
-  return sortByGroupAndCost(quotes, (quote) => quote, () => 0, [latencyKey, uptimeKey, ratingKey]);
+  return Array.from(rankOrder(quotes), (position) => quotes[position] as Quote);
+}
+
+export const MAX_RANK_GROUP = 15;
+
+/**
+ * The rule applied to a whole scan at once: the positions of `quotes`, sorted by group (`groups`,
+ * 0..15 per quote; all 0 when absent), then by rank, the same order as compareQuotes within a
+ * group. Built for 100,000 quotes: one native sort of packed keys orders everything by (group,
+ * whole micro-USD cost, whole seconds of latency), and only runs that tie on all three go through
+ * a comparison.
+ */
+export function rankOrder(quotes: readonly Quote[], groups: Uint8Array = new Uint8Array(quotes.length)): Uint32Array {
+  const count = quotes.length;
+  if (groups.length !== count) throw new RangeError(`${groups.length} groups for ${count} quotes`);
+  const cost = new Float64Array(count);
+  const latency = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    if ((groups[i] as number) > MAX_RANK_GROUP) throw new RangeError(`rank group ${groups[i]} is above ${MAX_RANK_GROUP}`);
+    const quote = quotes[i] as Quote;
+    cost[i] = costKey(quote);
+    latency[i] = latencyKey(quote);
+  }
+  const { order, runs } = sortedByPackedKey(groups, cost, latency);
+  if (runs.length === 0) return order;
+
+  const { slotOf, uptime, rating, sources, offerIds } = readTieKeys(quotes, order, runs);
+  const compareTied = (i: number, j: number): number => {
+    const a = slotOf[i] as number;
+    const b = slotOf[j] as number;
+    return (
+      (cost[i] as number) - (cost[j] as number) ||
+      (latency[i] as number) - (latency[j] as number) ||
+      (uptime[a] as number) - (uptime[b] as number) ||
+      (rating[a] as number) - (rating[b] as number) ||
+      compareIds(sources[a] as string, offerIds[a] as string, sources[b] as string, offerIds[b] as string) ||
+      compareStrings(canonicalJson(quotes[i]), canonicalJson(quotes[j]))
+    );
+  };
+  for (const [start, end] of runs) sortRun(order, start, end, compareTied);
+  return order;
+}
+
+/** Sorts order[start..end) in place: insertion sort for the short runs most ties make. */
+function sortRun(order: Uint32Array, start: number, end: number, compare: (i: number, j: number) => number): void {
+  if (end - start > 16) {
+    order.subarray(start, end).sort(compare);
+    return;
+  }
+  for (let k = start + 1; k < end; k++) {
+    const position = order[k] as number;
+    let slot = k;
+    while (slot > start && compare(order[slot - 1] as number, position) > 0) {
+      order[slot] = order[slot - 1] as number;
+      slot--;
+    }
+    order[slot] = position;
+  }
 }
 
 /**
- * Items by group (an integer 0..15, lower first), then by their quotes' effective cost, then by
- * quote id: the order of a decision's excluded quotes, grouped by the constraint they failed.
+ * The keys after latency of the quotes in runs, read once, in input order (reading them in sorted
+ * order would jump around memory), into arrays at slotOf[position]: comparisons read arrays, not
+ * quotes.
  */
-export function sortByGroupThenCost<T>(items: readonly T[], quoteOf: (item: T) => Quote, groupOf: (item: T) => number): T[] {
-  return sortByGroupAndCost(items, quoteOf, groupOf, []);
-}
-
-function compareIdentities(a: Quote, b: Quote): number {
-  return compareIds(a.source, a.offerId, b.source, b.offerId) || compareStrings(canonicalJson(a), canonicalJson(b));
+function readTieKeys(quotes: readonly Quote[], order: Uint32Array, runs: readonly [number, number][]) {
+  const tied = new Uint8Array(quotes.length);
+  let tiedCount = 0;
+  for (const [start, end] of runs) {
+    for (let k = start; k < end; k++) tied[order[k] as number] = 1;
+    tiedCount += end - start;
+  }
+  const slotOf = new Uint32Array(quotes.length);
+  const uptime = new Float64Array(tiedCount);
+  const rating = new Float64Array(tiedCount);
+  const sources: string[] = [];
+  const offerIds: string[] = [];
+  for (let i = 0; i < quotes.length; i++) {
+    if (tied[i] === 0) continue;
+    const quote = quotes[i] as Quote;
+    const slot = sources.length;
+    slotOf[i] = slot;
+    uptime[slot] = uptimeKey(quote);
+    rating[slot] = ratingKey(quote);
+    sources.push(quote.source);
+    offerIds.push(quote.offerId);
+  }
+  return { slotOf, uptime, rating, sources, offerIds };
 }
 
 /**
@@ -63,122 +139,57 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const GROUP_BITS = 4;
-const COST_BITS = 30; // integer micro-USD up to $1,073/GPU-h: every valid price has its own bucket
+const COST_BITS = 30; // whole micro-USD up to $1,073/GPU-h: every valid price has its own bucket
+const POSITION_AND_LATENCY_BITS = 30;
 
 /**
- * Sorts by (group, cost), then by `tieKeys` (ascending), then by identity. Built for scans of
- * 100,000 quotes: one native sort of packed numbers orders everything by (group, whole micro-USD
- * cost), and only runs sharing a cost go through a comparison.
+ * Positions sorted by (group, cost, latency), and the [start, end) runs of two or more positions
+ * sharing all three buckets. Each quote becomes one 64-bit key, sorted natively as a
+ * BigUint64Array and written as its two 32-bit halves (little-endian, as typed arrays are here):
+ *
+ *   high half: group (4 bits) | cost >> 2 (28 bits)
+ *   low half:  cost & 3 (2 bits) | latency (30 - p bits) | position (p bits, enough for `count`)
+ *
+ * Cost is in whole micro-USD and latency in whole seconds; values out of range share the first or
+ * last bucket, where the comparison of the run puts them in exact order.
  */
-function sortByGroupAndCost<T>(
-  items: readonly T[],
-  quoteOf: (item: T) => Quote,
-  groupOf: (item: T) => number,
-  tieKeys: readonly ((quote: Quote) => number)[],
-): T[] {
-  const count = items.length;
-  const quotes: Quote[] = [];
-  const group = new Float64Array(count);
-  const cost = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const item = items[i] as T;
-    const quote = quoteOf(item);
-    quotes.push(quote);
-    group[i] = checkGroup(groupOf(item));
-    cost[i] = costKey(quote);
-  }
-  const { order, runs } = sortedByBucket(group, cost);
-  sortRuns(order, runs, quotes, cost, tieKeys);
-  const sorted: T[] = [];
-  for (let k = 0; k < count; k++) sorted.push(items[order[k] as number] as T);
-  return sorted;
-}
-
-/**
- * Puts each run of `order` in exact order. The keys of the quotes in runs are read once into
- * arrays (at a slot per quote), so a comparison reads arrays, not quotes, and compares strings
- * only when every number ties.
- */
-function sortRuns(
-  order: Uint32Array,
-  runs: readonly [number, number][],
-  quotes: readonly Quote[],
+function sortedByPackedKey(
+  group: Uint8Array,
   cost: Float64Array,
-  tieKeys: readonly ((quote: Quote) => number)[],
-): void {
-  const slotOf = new Uint32Array(quotes.length);
-  const columns: number[][] = tieKeys.map(() => []);
-  const sources: string[] = [];
-  const offerIds: string[] = [];
-  for (const [start, end] of runs) {
-    for (let k = start; k < end; k++) {
-      const i = order[k] as number;
-      const quote = quotes[i] as Quote;
-      slotOf[i] = sources.length;
-      tieKeys.forEach((key, c) => (columns[c] as number[]).push(key(quote)));
-      sources.push(quote.source);
-      offerIds.push(quote.offerId);
-    }
-  }
-  // A difference of NaN (Infinity - Infinity: both missing) is falsy, so it reads as a tie.
-  const compare = (i: number, j: number): number => {
-    const byCost = (cost[i] as number) - (cost[j] as number);
-    if (byCost) return byCost;
-    const a = slotOf[i] as number;
-    const b = slotOf[j] as number;
-    for (const column of columns) {
-      const byKey = (column[a] as number) - (column[b] as number);
-      if (byKey) return byKey;
-    }
-    return (
-      compareIds(sources[a] as string, offerIds[a] as string, sources[b] as string, offerIds[b] as string) ||
-      compareStrings(canonicalJson(quotes[i]), canonicalJson(quotes[j]))
-    );
-  };
-  for (const [start, end] of runs) order.subarray(start, end).sort(compare);
-}
-
-function checkGroup(group: number): number {
-  if (!Number.isInteger(group) || group < 0 || group >= 2 ** GROUP_BITS) {
-    throw new RangeError(`rank group must be an integer 0..${2 ** GROUP_BITS - 1} (got ${group})`);
-  }
-  return group;
-}
-
-/**
- * Positions sorted by (group, cost bucket), and the [start, end) runs of two or more positions
- * sharing a bucket. Each position is packed with its bucket into one double below 2^53 and the
- * doubles are sorted natively. A bucket is the whole micro-USD cost, so a run is a tie on cost;
- * costs out of range share the last bucket and scans beyond 2^19 quotes get coarser buckets, which
- * the comparison of their runs puts in exact order.
- */
-function sortedByBucket(group: Float64Array, cost: Float64Array): { order: Uint32Array; runs: [number, number][] } {
+  latency: Float64Array,
+): { order: Uint32Array; runs: [number, number][] } {
   const count = group.length;
   const positionBits = Math.max(1, Math.ceil(Math.log2(count + 1)));
-  const costShift = Math.max(0, GROUP_BITS + COST_BITS + positionBits - 53);
-  const costBuckets = 2 ** (COST_BITS - costShift);
-  const scale = 2 ** positionBits;
-  const packed = new Float64Array(count);
+  if (positionBits > POSITION_AND_LATENCY_BITS) throw new RangeError(`too many quotes to rank at once (${count})`);
+  const latencyBuckets = 2 ** (POSITION_AND_LATENCY_BITS - positionBits);
+  const halves = new Uint32Array(count * 2);
   for (let i = 0; i < count; i++) {
-    const bucket = Math.floor((cost[i] as number) / 2 ** costShift);
-    const costBucket = bucket > 0 ? Math.min(bucket, costBuckets - 1) : 0;
-    packed[i] = ((group[i] as number) * costBuckets + costBucket) * scale + i;
+    const costBucket = bucketOf(cost[i] as number, 2 ** COST_BITS);
+    const latencyBucket = bucketOf(latency[i] as number, latencyBuckets);
+    halves[2 * i + 1] = (((group[i] as number) << 28) | (costBucket >>> 2)) >>> 0;
+    halves[2 * i] = ((costBucket & 3) * 2 ** 30 + latencyBucket * 2 ** positionBits + i) >>> 0;
   }
-  packed.sort();
+  new BigUint64Array(halves.buffer).sort();
+
   const order = new Uint32Array(count);
   const runs: [number, number][] = [];
+  const positionMask = 2 ** positionBits - 1;
+  const sameBuckets = (k: number) =>
+    halves[2 * k + 1] === halves[2 * k - 1] && (halves[2 * k] as number) - ((halves[2 * k] as number) & positionMask) === (halves[2 * k - 2] as number) - ((halves[2 * k - 2] as number) & positionMask);
   let runStart = 0;
   for (let k = 0; k < count; k++) {
-    order[k] = (packed[k] as number) % scale;
-    const sameBucket = k > 0 && Math.floor((packed[k] as number) / scale) === Math.floor((packed[k - 1] as number) / scale);
-    if (!sameBucket) {
-      if (k - runStart > 1) runs.push([runStart, k]);
-      runStart = k;
-    }
+    order[k] = (halves[2 * k] as number) & positionMask;
+    if (k > 0 && sameBuckets(k)) continue;
+    if (k - runStart > 1) runs.push([runStart, k]);
+    runStart = k;
   }
   if (count - runStart > 1) runs.push([runStart, count]);
   return { order, runs };
+}
+
+/** The whole part of a key, clamped to 0..buckets-1 (Infinity, a missing value, takes the last). */
+function bucketOf(value: number, buckets: number): number {
+  return value > 0 ? Math.min(Math.floor(value), buckets - 1) : 0;
 }
 
 /** JSON with object keys sorted, so equal quotes serialize equally whatever their key order. */

@@ -4,6 +4,7 @@
 // does, from updatedAt. When CoinGecko fails (429, 5xx, timeout, garbage) the last rate we had for
 // an id is still returned, with its true updatedAt and a warning, so old rates age out honestly.
 import type { TokenRate } from '../quote.ts';
+import { causeOf, snippet } from '../sources/http.ts';
 
 export const COINGECKO_LIVE_URL = 'https://api.coingecko.com';
 export const COINGECKO_PATH = '/api/v3/simple/price';
@@ -197,12 +198,3 @@ function hostOf(url: string): string {
   }
 }
 
-function causeOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
-}
-
-function snippet(text: string): string {
-  const trimmed = text.trim().slice(0, 80);
-  return trimmed ? `: ${JSON.stringify(trimmed)}` : '';
-}

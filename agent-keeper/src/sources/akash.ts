@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { memoryOf, resolveGpuModel } from '../gpu-models.ts';
 import { microDenomPerBlock, readAmount, usdPerGpuHour } from '../normalize.ts';
 import type { Quote, Rejection, TokenRate } from '../quote.ts';
-import { parseResponse, requestJson } from './http.ts';
+import { parseResponse, requestJson, schemaProblem } from './http.ts';
 import { SourceError } from './source.ts';
 import type { Source, SourceContext, SourceResult } from './source.ts';
 
@@ -104,7 +104,7 @@ async function marketQuotes(context: SourceContext): Promise<SourceResult> {
   for (const [index, item] of models.entries()) {
     const parsed = GpuPriceModel.safeParse(item);
     if (!parsed.success) {
-      rejected.push({ source: 'akash', offerId: `models.${index}`, reason: itemProblem(parsed.error) });
+      rejected.push({ source: 'akash', offerId: `models.${index}`, reason: schemaProblem(parsed.error) });
       continue;
     }
     const model = parsed.data;
@@ -174,7 +174,7 @@ export async function akashBidQuotes(context: SourceContext, dseq: string): Prom
   for (const [index, item] of data.entries()) {
     const parsed = Bid.safeParse(item.bid);
     if (!parsed.success) {
-      rejected.push({ source: 'akash', offerId: `bids.${index}`, reason: `bid ${itemProblem(parsed.error)}` });
+      rejected.push({ source: 'akash', offerId: `bids.${index}`, reason: `bid ${schemaProblem(parsed.error)}` });
       continue;
     }
     const bid = parsed.data;
@@ -314,8 +314,3 @@ function trimSlash(url: string): string {
   return url.replace(/\/$/, '');
 }
 
-function itemProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const path = issue?.path.length ? issue.path.join('.') : '(item)';
-  return `does not match its schema at ${path}: ${issue?.message ?? 'invalid'}`;
-}

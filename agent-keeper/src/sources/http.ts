@@ -46,17 +46,24 @@ export async function requestJson(baseUrl: string, path: string, options: Reques
 export function parseResponse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.length ? issue.path.join('.') : '(root)';
-  throw new SourceError(`${what} does not match its schema at ${path}: ${issue?.message ?? 'invalid'}`);
+  throw new SourceError(`${what} ${schemaProblem(result.error, '(root)')}`);
 }
 
-function causeOf(error: unknown): string {
+/** "does not match its schema at data.0.price: ..." for the first issue of a validation error. */
+export function schemaProblem(error: z.ZodError, root = '(item)'): string {
+  const issue = error.issues[0];
+  const path = issue?.path.length ? issue.path.join('.') : root;
+  return `does not match its schema at ${path}: ${issue?.message ?? 'invalid'}`;
+}
+
+/** The network reason behind a failed fetch (ECONNREFUSED, ...). */
+export function causeOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
-function snippet(text: string): string {
+/** The start of a response body, for error messages. */
+export function snippet(text: string): string {
   const trimmed = text.trim().slice(0, 80);
   return trimmed ? `: ${JSON.stringify(trimmed)}` : '';
 }

@@ -3,7 +3,7 @@
 // instance type and region with capacity (a sold-out type gives one unavailable quote).
 import { z } from 'zod';
 import { memoryOf, resolveGpuModel } from '../gpu-models.ts';
-import { centsPerUnitHour, readAmount } from '../normalize.ts';
+import { centsPerUnitHour, convertAmount } from '../normalize.ts';
 import type { Quote, Rejection } from '../quote.ts';
 import { regionOfCloudRegion, regionOfLocation } from '../regions.ts';
 import { parseResponse, requestJson } from './http.ts';
@@ -52,12 +52,9 @@ export const lambda: Source = {
         reject(`unknown GPU "${vendorGpuName}"`);
         continue;
       }
-      const cents = readAmount(type.price_cents_per_hour, 'price_cents_per_hour');
-      if (!cents.ok) {
-        reject(cents.reason);
-        continue;
-      }
-      const price = centsPerUnitHour(cents.value, gpus);
+      const price = convertAmount(type.price_cents_per_hour, 'price_cents_per_hour', (cents) =>
+        centsPerUnitHour(cents, gpus),
+      );
       if (!price.ok) {
         reject(price.reason);
         continue;
@@ -71,7 +68,7 @@ export const lambda: Source = {
         unitGpus: gpus,
         vramGb: memoryOf(gpuModel),
         pricingModel: 'fixed' as const,
-        raw: { value: String(cents.value), unit: 'cents/instance-hour', currency: 'USD' },
+        raw: { value: String(price.amount), unit: 'cents/instance-hour', currency: 'USD' },
         effectiveMicroUsdPerGpuHour: price.microUsd,
         observedAt: context.now,
         sourceUrl: context.baseUrl + PATH,

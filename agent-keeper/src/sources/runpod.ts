@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { memoryOf, resolveGpuModel } from '../gpu-models.ts';
 import { readAmount, usdPerGpuHour } from '../normalize.ts';
 import type { PricingModel, Quote, Rejection } from '../quote.ts';
-import { parseResponse, requestJson } from './http.ts';
+import { parseResponse, requestJson, schemaProblem } from './http.ts';
 import { SourceError } from './source.ts';
 import type { Source, SourceContext, SourceResult } from './source.ts';
 
@@ -101,7 +101,7 @@ export const runpod: Source = {
       const parsed = GpuType.safeParse(item);
       if (!parsed.success) {
         const offerId = typeof item.id === 'string' ? item.id : `gpuTypes.${index}`;
-        rejected.push({ source: 'runpod', offerId, reason: itemProblem(parsed.error) });
+        rejected.push({ source: 'runpod', offerId, reason: schemaProblem(parsed.error) });
         continue;
       }
       const type = parsed.data;
@@ -206,8 +206,3 @@ function isAbsent(value: unknown): boolean {
   return value === null || value === undefined;
 }
 
-function itemProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const path = issue?.path.length ? issue.path.join('.') : '(item)';
-  return `does not match its schema at ${path}: ${issue?.message ?? 'invalid'}`;
-}

@@ -4,10 +4,10 @@
 // region; capacity can still run out at create time ("try the next instance returned").
 import { z } from 'zod';
 import { memoryOf, resolveGpuModel } from '../gpu-models.ts';
-import { centsPerUnitHour, readAmount } from '../normalize.ts';
+import { centsPerUnitHour, convertAmount } from '../normalize.ts';
 import type { Quote, Region, Rejection } from '../quote.ts';
 import { regionOfCloudRegion, regionOfLocation } from '../regions.ts';
-import { parseResponse, requestJson } from './http.ts';
+import { parseResponse, requestJson, schemaProblem } from './http.ts';
 import type { Source, SourceContext, SourceResult } from './source.ts';
 
 const PATH = '/v1/instances/types';
@@ -50,7 +50,7 @@ export const shadeform: Source = {
     for (const [index, item] of instance_types.entries()) {
       const parsed = InstanceType.safeParse(item);
       if (!parsed.success) {
-        rejected.push({ source: 'shadeform', offerId: `instance_types.${index}`, reason: itemProblem(parsed.error) });
+        rejected.push({ source: 'shadeform', offerId: `instance_types.${index}`, reason: schemaProblem(parsed.error) });
         continue;
       }
       const type = parsed.data;
@@ -64,12 +64,7 @@ export const shadeform: Source = {
         reject(`unknown GPU "${vendorGpuName}"`);
         continue;
       }
-      const cents = readAmount(type.hourly_price, 'hourly_price');
-      if (!cents.ok) {
-        reject(cents.reason);
-        continue;
-      }
-      const price = centsPerUnitHour(cents.value, gpus);
+      const price = convertAmount(type.hourly_price, 'hourly_price', (cents) => centsPerUnitHour(cents, gpus));
       if (!price.ok) {
         reject(price.reason);
         continue;
@@ -83,7 +78,7 @@ export const shadeform: Source = {
         unitGpus: gpus,
         vramGb: memoryOf(gpuModel),
         pricingModel: 'fixed' as const,
-        raw: { value: String(cents.value), unit: 'cents/instance-hour', currency: 'USD' },
+        raw: { value: String(price.amount), unit: 'cents/instance-hour', currency: 'USD' },
         effectiveMicroUsdPerGpuHour: price.microUsd,
         ...(typeof bootSec === 'number' && bootSec > 0 ? { latencySec: bootSec } : {}),
         observedAt: context.now,
@@ -124,8 +119,3 @@ function regionOf(code: string, displayName: string | null | undefined): Region 
   return regionOfLocation(displayName);
 }
 
-function itemProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const path = issue?.path.length ? issue.path.join('.') : '(item)';
-  return `does not match its schema at ${path}: ${issue?.message ?? 'invalid'}`;
-}

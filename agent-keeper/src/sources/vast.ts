@@ -13,7 +13,7 @@ import { memoryOf, resolveGpuModel } from '../gpu-models.ts';
 import { readAmount, usdPerUnitHour } from '../normalize.ts';
 import type { PricingModel, Quote, Rejection } from '../quote.ts';
 import { regionOfLocation } from '../regions.ts';
-import { parseResponse, requestJson } from './http.ts';
+import { parseResponse, requestJson, schemaProblem } from './http.ts';
 import type { Source, SourceContext, SourceResult } from './source.ts';
 
 const PATH = '/api/v0/bundles/';
@@ -65,7 +65,7 @@ export const vast: Source = {
       const parsed = Offer.safeParse(item);
       if (!parsed.success) {
         const id = typeof item.id === 'number' || typeof item.id === 'string' ? String(item.id) : `offers.${index}`;
-        rejected.push({ source: 'vast', offerId: id, reason: itemProblem(parsed.error) });
+        rejected.push({ source: 'vast', offerId: id, reason: schemaProblem(parsed.error) });
         continue;
       }
       const offer = parsed.data;
@@ -148,8 +148,3 @@ function resolveVastGpu(name: string, gpuRamMb: number | null | undefined): stri
   return resolveGpuModel(name, gpuRamMb / 1024) ?? resolveGpuModel(name, gpuRamMb / 1000);
 }
 
-function itemProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const path = issue?.path.length ? issue.path.join('.') : '(item)';
-  return `does not match its schema at ${path}: ${issue?.message ?? 'invalid'}`;
-}
