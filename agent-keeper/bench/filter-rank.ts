@@ -49,7 +49,14 @@ function prng(seed: number): () => number {
 
 /** A source's price granularity in micro-USD per GPU-hour: 10_000 for sources that quote cents
  *  per GPU, 1 where prices come from per-block, per-second or per-instance arithmetic. */
-type Source = { id: string; weight: number; pricing: readonly PricingModel[]; units: readonly number[]; step: number; rated: boolean };
+type Source = {
+  id: string;
+  weight: number;
+  pricing: readonly PricingModel[];
+  units: readonly number[];
+  step: number;
+  rated: boolean;
+};
 
 const SOURCES: readonly Source[] = [
   { id: 'vast', weight: 30, pricing: ['fixed', 'auction'], units: [1, 2, 4, 8, 0.5], step: 100, rated: true },
@@ -65,12 +72,14 @@ const SOURCES: readonly Source[] = [
 const SOURCE_WEIGHTS = SOURCES.reduce((sum, source) => sum + source.weight, 0);
 
 /** Canonical models with a typical $/GPU-h; H100 is the most listed, as on real markets. */
+// prettier-ignore
 const MODELS: readonly [string, number, number][] = [
   ['H100-80G', 2.4, 80], ['H100-80G', 2.4, 80], ['H100-80G', 2.4, 80], ['A100-80G', 1.5, 80],
   ['A100-40G', 1.1, 40], ['H200-141G', 3.5, 141], ['RTX4090-24G', 0.4, 24], ['RTX4090-24G', 0.4, 24],
   ['L40S-48G', 0.9, 48], ['L4-24G', 0.45, 24], ['RTX3090-24G', 0.25, 24], ['B200-192G', 5.5, 192],
 ];
 
+// prettier-ignore
 const PLACES: readonly [string | undefined, Area | undefined][] = [
   ['US', 'NA'], ['US', 'NA'], ['US', 'NA'], ['CA', 'NA'], ['DE', 'EU'], ['NL', 'EU'], ['FR', 'EU'],
   ['SE', 'EU'], ['GB', 'EU'], ['JP', 'APAC'], ['SG', 'APAC'], ['IN', 'APAC'], ['BR', 'SA'],

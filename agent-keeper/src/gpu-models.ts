@@ -1,5 +1,6 @@
 // Canonical GPU model ids (`H100-80G`): one per model and memory size, on-chain and off. Every
 // vendor string goes through `resolveGpuModel`; a name it cannot place is excluded, never guessed.
+import { gpuOfInstanceType } from './sources/aws-instance-types.ts';
 
 type Family = {
   /** The id prefix, e.g. "RTX4090". */
@@ -57,12 +58,14 @@ function normalizeName(name: string): string {
 
 /**
  * The canonical id for a vendor's GPU name ("NVIDIA H100 80GB HBM3", "h100/80Gi/SXM5",
- * "gpu_8x_a100_80gb_sxm4", "H100 SXM", a canonical id itself), or undefined when the name is not a
+ * "gpu_8x_a100_80gb_sxm4", "H100 SXM", an AWS instance type like "p5.48xlarge", a canonical id), or undefined when the name is not a
  * known model or its memory is not a known variant. `memoryGbHint` (from a separate field of the
  * source) picks the variant when the name does not say; otherwise the family's default applies.
  */
 export function resolveGpuModel(name: string, memoryGbHint?: number): string | undefined {
   if (typeof name !== 'string' || name.trim() === '') return undefined;
+  const instance = gpuOfInstanceType(name.trim().toLowerCase());
+  if (instance) return instance.gpuModel;
   const normalized = normalizeName(name);
   const family = FAMILIES.find((f) => f.pattern.test(normalized));
   if (!family) return undefined;

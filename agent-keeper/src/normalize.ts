@@ -100,9 +100,10 @@ export function tokenPerGpuHour(amountPerGpuHour: number, usdPerToken: number): 
   return usdPerGpuHour(amountPerGpuHour * usdPerToken);
 }
 
-/** Formats micro-USD as dollars with 2 decimals (or more when needed to be exact to the cent). */
-export function formatUsd(microUsd: number): string {
-  return `$${(microUsd / MICRO).toFixed(microUsd % 10_000 === 0 ? 2 : 4)}`;
+/** Exact dollars: "$3.10", "$3.000001" (a price one micro-USD over a limit must not read as equal). */
+export function formatPrice(microUsd: number): string {
+  const dollars = (microUsd / MICRO).toFixed(6).replace(/0{1,4}$/, '');
+  return `$${dollars}`;
 }
 
 function round2(n: number): number {

@@ -47,7 +47,7 @@ const COUNTRY_OF_CLOUD_REGION: [RegExp, string][] = [
 const AREA_BY_NAME: Record<Area, true> = { NA: true, SA: true, EU: true, APAC: true, MEA: true };
 
 export function isArea(value: string): value is Area {
-  return value in AREA_BY_NAME;
+  return Object.hasOwn(AREA_BY_NAME, value);
 }
 
 /** The region of an ISO country code; unknown codes keep the country and no area. */

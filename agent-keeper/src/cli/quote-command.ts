@@ -1,5 +1,5 @@
 // `necto quote`: scan every source, decide, print the table (or the decision as JSON).
-import { formatUsd } from '../normalize.ts';
+import { formatPrice } from '../normalize.ts';
 import { quoteAll } from '../quote-service.ts';
 import type { QuoteResult } from '../quote-service.ts';
 import type { Quote } from '../quote.ts';
@@ -55,7 +55,7 @@ function human({ scan, decision }: QuoteResult, args: QuoteArgs): string {
     const total = Math.ceil((chosen.effectiveMicroUsdPerGpuHour * request.gpuCount * request.hours) / 10_000) * 10_000;
     lines.push(
       '',
-      `* Chosen for ${asked}: ${chosen.source} ${chosen.offerId} at ${formatUsd(chosen.effectiveMicroUsdPerGpuHour)}/GPU-h (${formatUsd(total)} in total).`,
+      `* Chosen for ${asked}: ${chosen.source} ${chosen.offerId} at ${formatPrice(chosen.effectiveMicroUsdPerGpuHour)}/GPU-h (${formatPrice(total)} in total).`,
     );
   } else {
     lines.push('', `No eligible offer for ${asked}.`);

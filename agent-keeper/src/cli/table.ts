@@ -1,5 +1,5 @@
 // Plain-text tables for the terminal, in the manner of `sky show-gpus`.
-import { formatUsd } from '../normalize.ts';
+import { formatPrice } from '../normalize.ts';
 import type { Quote } from '../quote.ts';
 import { formatRegion } from '../regions.ts';
 
@@ -19,7 +19,7 @@ export function quoteTable(rows: QuoteRow[], now: number, withReasons: boolean):
       formatRegion(quote.region),
       quote.pricingModel,
       `${shorten(quote.raw.value)} ${quote.raw.unit}`,
-      formatUsd(quote.effectiveMicroUsdPerGpuHour),
+      formatPrice(quote.effectiveMicroUsdPerGpuHour),
       quote.availableGpus > 0 ? `${formatCount(quote.availableGpus)} free` : 'sold out',
       formatAge(now - quote.observedAt),
     ];

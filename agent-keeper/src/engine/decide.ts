@@ -2,8 +2,8 @@
 // holding the request, the quotes and `now` replays exactly the same decision.
 import type { Exclusion, Quote } from '../quote.ts';
 import { CONSTRAINTS, constraintChecker } from './constraints.ts';
-import type { ConstraintName, Violation } from './constraints.ts';
-import { rankOrder } from './rank.ts';
+import type { ConstraintName } from './constraints.ts';
+import { RankKeys, rankOrder } from './rank.ts';
 import { routingRequest } from './request.ts';
 import type { RoutingRequest, RoutingRequestInput } from './request.ts';
 
@@ -39,22 +39,26 @@ export function decide(input: RoutingRequestInput, quotes: readonly Quote[], now
   const request = routingRequest(input);
   if (!Number.isFinite(now)) throw new RangeError(`decision time must be unix seconds (got ${now})`);
   const check = constraintChecker(request, now);
-  const violations: (Violation | undefined)[] = [];
+  const exclusions: (DecisionExclusion | undefined)[] = new Array(quotes.length);
   const groups = new Uint8Array(quotes.length);
+  const keys = new RankKeys(quotes.length);
+  let eligible = 0;
   for (let i = 0; i < quotes.length; i++) {
-    const violation = check(quotes[i] as Quote);
-    violations.push(violation);
-    if (violation !== undefined) groups[i] = GROUP_OF_CONSTRAINT[violation.constraint];
+    const quote = quotes[i] as Quote;
+    keys.read(i, quote);
+    const violation = check(quote);
+    if (violation === undefined) {
+      eligible++;
+    } else {
+      exclusions[i] = { quote, reason: violation.reason, constraint: violation.constraint };
+      groups[i] = GROUP_OF_CONSTRAINT[violation.constraint];
+    }
   }
-  const order = rankOrder(quotes, groups);
+  // Group 0, the eligible quotes, sorts first.
+  const order = rankOrder(quotes, groups, keys);
   const ranking: Quote[] = [];
   const excluded: DecisionExclusion[] = [];
-  for (let k = 0; k < order.length; k++) {
-    const position = order[k] as number;
-    const quote = quotes[position] as Quote;
-    const violation = violations[position];
-    if (violation === undefined) ranking.push(quote);
-    else excluded.push({ quote, reason: violation.reason, constraint: violation.constraint });
-  }
+  for (let k = 0; k < eligible; k++) ranking.push(quotes[order[k] as number] as Quote);
+  for (let k = eligible; k < order.length; k++) excluded.push(exclusions[order[k] as number] as DecisionExclusion);
   return { request, now, chosen: ranking[0], ranking, excluded };
 }

@@ -1,9 +1,9 @@
 // The routing engine: pure functions from a request, quotes and a time to a decision.
 export { decide } from './decide.ts';
 export type { Decision, DecisionExclusion } from './decide.ts';
-export { CONSTRAINTS, MAX_CLOCK_SKEW_SEC, constraintChecker, formatDuration, formatPrice } from './constraints.ts';
+export { CONSTRAINTS, MAX_CLOCK_SKEW_SEC, constraintChecker, formatDuration } from './constraints.ts';
 export type { ConstraintName, Violation } from './constraints.ts';
-export { MAX_RANK_GROUP, compareQuotes, rankOrder, rankQuotes } from './rank.ts';
+export { MAX_RANK_GROUP, RankKeys, compareQuotes, rankOrder, rankQuotes } from './rank.ts';
 export {
   DEFAULT_MAX_QUOTE_AGE_SEC,
   DEFAULT_MAX_TOKEN_RATE_AGE_SEC,

@@ -19,16 +19,50 @@ const latencyKey = (q: Quote) => ascending(q.latencySec);
 const uptimeKey = (q: Quote) => descending(q.uptime);
 const ratingKey = (q: Quote) => descending(q.rating);
 
-/** Negative when `a` ranks before `b`: the rule, one pair at a time. */
+/**
+ * Negative when `a` ranks before `b`: the rule, one pair at a time. (Infinity - Infinity, both
+ * missing, is NaN, which `||` reads as a tie.)
+ */
 export function compareQuotes(a: Quote, b: Quote): number {
   return (
     costKey(a) - costKey(b) ||
     latencyKey(a) - latencyKey(b) ||
     uptimeKey(a) - uptimeKey(b) ||
     ratingKey(a) - ratingKey(b) ||
-    compareIds(a.source, a.offerId, b.source, b.offerId) ||
-    compareStrings(canonicalJson(a), canonicalJson(b))
-  ); // Infinity - Infinity (both missing) is NaN, which `||` reads as a tie.
+    compareIdentities(a, b)
+  );
+}
+
+function compareIdentities(a: Quote, b: Quote): number {
+  return compareIds(a, b) || compareStrings(canonicalJson(a), canonicalJson(b));
+}
+
+/**
+ * Orders as quoteKey ("source:offerId") does, without building the keys: when neither source is
+ * a prefix of the other, the keys first differ inside the sources.
+ */
+function compareIds(a: Quote, b: Quote): number {
+  if (a.source === b.source) return compareStrings(a.offerId, b.offerId);
+  if (a.source.startsWith(b.source) || b.source.startsWith(a.source)) return compareStrings(quoteKey(a), quoteKey(b));
+  return compareStrings(a.source, b.source);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** JSON with object keys sorted, so equal quotes serialize equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.keys(value)
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return `"${value}"`; // NaN and ±Infinity stay distinct
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** The quotes in rank order (a new array). */
@@ -39,39 +73,68 @@ export function rankQuotes(quotes: readonly Quote[]): Quote[] {
 export const MAX_RANK_GROUP = 15;
 
 /**
+ * The keys rankOrder sorts a whole scan on first, read from each quote once. decide() reads them
+ * in its own pass over the quotes, while each quote is at hand.
+ */
+export class RankKeys {
+  readonly cost: Float64Array;
+  readonly latency: Float64Array;
+
+  constructor(count: number) {
+    this.cost = new Float64Array(count);
+    this.latency = new Float64Array(count);
+  }
+
+  static of(quotes: readonly Quote[]): RankKeys {
+    const keys = new RankKeys(quotes.length);
+    quotes.forEach((quote, position) => keys.read(position, quote));
+    return keys;
+  }
+
+  read(position: number, quote: Quote): void {
+    this.cost[position] = costKey(quote);
+    this.latency[position] = latencyKey(quote);
+  }
+}
+
+/**
  * The rule applied to a whole scan at once: the positions of `quotes`, sorted by group (`groups`,
  * 0..15 per quote; all 0 when absent), then by rank, the same order as compareQuotes within a
  * group. Built for 100,000 quotes: one native sort of packed keys orders everything by (group,
  * whole micro-USD cost, whole seconds of latency), and only runs that tie on all three go through
  * a comparison.
  */
-export function rankOrder(quotes: readonly Quote[], groups: Uint8Array = new Uint8Array(quotes.length)): Uint32Array {
+export function rankOrder(
+  quotes: readonly Quote[],
+  groups: Uint8Array = new Uint8Array(quotes.length),
+  { cost, latency }: RankKeys = RankKeys.of(quotes),
+): Uint32Array {
   const count = quotes.length;
-  if (groups.length !== count) throw new RangeError(`${groups.length} groups for ${count} quotes`);
-  const cost = new Float64Array(count);
-  const latency = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    if ((groups[i] as number) > MAX_RANK_GROUP) throw new RangeError(`rank group ${groups[i]} is above ${MAX_RANK_GROUP}`);
-    const quote = quotes[i] as Quote;
-    cost[i] = costKey(quote);
-    latency[i] = latencyKey(quote);
+  if (groups.length !== count || cost.length !== count) {
+    throw new RangeError(`${groups.length} groups and ${cost.length} keys for ${count} quotes`);
   }
+  if (groups.some((group) => group > MAX_RANK_GROUP)) throw new RangeError(`rank groups go up to ${MAX_RANK_GROUP}`);
   const { order, runs } = sortedByPackedKey(groups, cost, latency);
   if (runs.length === 0) return order;
 
-  const { slotOf, uptime, rating, sources, offerIds } = readTieKeys(quotes, order, runs);
-  const compareTied = (i: number, j: number): number => {
-    const a = slotOf[i] as number;
-    const b = slotOf[j] as number;
-    return (
-      (cost[i] as number) - (cost[j] as number) ||
-      (latency[i] as number) - (latency[j] as number) ||
-      (uptime[a] as number) - (uptime[b] as number) ||
-      (rating[a] as number) - (rating[b] as number) ||
-      compareIds(sources[a] as string, offerIds[a] as string, sources[b] as string, offerIds[b] as string) ||
-      compareStrings(canonicalJson(quotes[i]), canonicalJson(quotes[j]))
-    );
+  // Read only when a comparison gets that far: most quotes are in no run, and rating and id
+  // matter only between quotes that tie on uptime.
+  const uptime = new Float64Array(count).fill(Number.NaN);
+  const rating = new Float64Array(count).fill(Number.NaN);
+  const uptimeOf = (i: number) => {
+    const known = uptime[i] as number;
+    return known === known ? known : (uptime[i] = uptimeKey(quotes[i] as Quote));
   };
+  const ratingOf = (i: number) => {
+    const known = rating[i] as number;
+    return known === known ? known : (rating[i] = ratingKey(quotes[i] as Quote));
+  };
+  const compareTied = (i: number, j: number): number =>
+    (cost[i] as number) - (cost[j] as number) ||
+    (latency[i] as number) - (latency[j] as number) ||
+    uptimeOf(i) - uptimeOf(j) ||
+    ratingOf(i) - ratingOf(j) ||
+    compareIdentities(quotes[i] as Quote, quotes[j] as Quote);
   for (const [start, end] of runs) sortRun(order, start, end, compareTied);
   return order;
 }
@@ -93,65 +156,24 @@ function sortRun(order: Uint32Array, start: number, end: number, compare: (i: nu
   }
 }
 
-/**
- * The keys after latency of the quotes in runs, read once, in input order (reading them in sorted
- * order would jump around memory), into arrays at slotOf[position]: comparisons read arrays, not
- * quotes.
- */
-function readTieKeys(quotes: readonly Quote[], order: Uint32Array, runs: readonly [number, number][]) {
-  const tied = new Uint8Array(quotes.length);
-  let tiedCount = 0;
-  for (const [start, end] of runs) {
-    for (let k = start; k < end; k++) tied[order[k] as number] = 1;
-    tiedCount += end - start;
-  }
-  const slotOf = new Uint32Array(quotes.length);
-  const uptime = new Float64Array(tiedCount);
-  const rating = new Float64Array(tiedCount);
-  const sources: string[] = [];
-  const offerIds: string[] = [];
-  for (let i = 0; i < quotes.length; i++) {
-    if (tied[i] === 0) continue;
-    const quote = quotes[i] as Quote;
-    const slot = sources.length;
-    slotOf[i] = slot;
-    uptime[slot] = uptimeKey(quote);
-    rating[slot] = ratingKey(quote);
-    sources.push(quote.source);
-    offerIds.push(quote.offerId);
-  }
-  return { slotOf, uptime, rating, sources, offerIds };
-}
-
-/**
- * Orders as quoteKey ("source:offerId") does, without building the keys: when neither source is
- * a prefix of the other, the keys first differ inside the sources.
- */
-function compareIds(sourceA: string, offerA: string, sourceB: string, offerB: string): number {
-  if (sourceA === sourceB) return compareStrings(offerA, offerB);
-  if (sourceA.startsWith(sourceB) || sourceB.startsWith(sourceA)) {
-    return compareStrings(quoteKey({ source: sourceA, offerId: offerA }), quoteKey({ source: sourceB, offerId: offerB }));
-  }
-  return compareStrings(sourceA, sourceB);
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const COST_BITS = 30; // whole micro-USD up to $1,073/GPU-h: every valid price has its own bucket
-const POSITION_AND_LATENCY_BITS = 30;
+const COST_BUCKETS = 2 ** 31;
+const LAST_COST_BUCKET = COST_BUCKETS - 1;
+const LATENCY_AND_POSITION_BITS = 29;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HIGH = LITTLE_ENDIAN ? 1 : 0;
+const LOW = 1 - HIGH;
 
 /**
  * Positions sorted by (group, cost, latency), and the [start, end) runs of two or more positions
- * sharing all three buckets. Each quote becomes one 64-bit key, sorted natively as a
- * BigUint64Array and written as its two 32-bit halves (little-endian, as typed arrays are here):
+ * sharing all three buckets. Each quote becomes one 64-bit key, written as two 32-bit halves and
+ * sorted natively as a BigUint64Array:
  *
- *   high half: group (4 bits) | cost >> 2 (28 bits)
- *   low half:  cost & 3 (2 bits) | latency (30 - p bits) | position (p bits, enough for `count`)
+ *   high half: group (4 bits) | cost bucket >> 3 (28 bits)
+ *   low half:  cost bucket & 7 (3 bits) | latency (29 - p bits) | position (p bits, enough for `count`)
  *
- * Cost is in whole micro-USD and latency in whole seconds; values out of range share the first or
- * last bucket, where the comparison of the run puts them in exact order.
+ * Latency is in whole seconds, out-of-range values sharing the first or last bucket; it only
+ * takes part for a cost bucket that holds one exact cost (see costBucketOf). The comparison of
+ * each run puts what the buckets could not tell apart in exact order.
  */
 function sortedByPackedKey(
   group: Uint8Array,
@@ -160,26 +182,26 @@ function sortedByPackedKey(
 ): { order: Uint32Array; runs: [number, number][] } {
   const count = group.length;
   const positionBits = Math.max(1, Math.ceil(Math.log2(count + 1)));
-  if (positionBits > POSITION_AND_LATENCY_BITS) throw new RangeError(`too many quotes to rank at once (${count})`);
-  const latencyBuckets = 2 ** (POSITION_AND_LATENCY_BITS - positionBits);
+  if (positionBits > LATENCY_AND_POSITION_BITS) throw new RangeError(`too many quotes to rank at once (${count})`);
+  const latencyBuckets = 2 ** (LATENCY_AND_POSITION_BITS - positionBits);
   const halves = new Uint32Array(count * 2);
   for (let i = 0; i < count; i++) {
-    const costBucket = bucketOf(cost[i] as number, 2 ** COST_BITS);
-    const latencyBucket = bucketOf(latency[i] as number, latencyBuckets);
-    halves[2 * i + 1] = (((group[i] as number) << 28) | (costBucket >>> 2)) >>> 0;
-    halves[2 * i] = ((costBucket & 3) * 2 ** 30 + latencyBucket * 2 ** positionBits + i) >>> 0;
+    const costBucket = costBucketOf(cost[i] as number);
+    const latencyBucket = isExactCostBucket(costBucket) ? bucketOf(latency[i] as number, latencyBuckets) : 0;
+    halves[2 * i + HIGH] = (group[i] as number) * 2 ** 28 + (costBucket >>> 3);
+    halves[2 * i + LOW] = (costBucket & 7) * 2 ** 29 + latencyBucket * 2 ** positionBits + i;
   }
   new BigUint64Array(halves.buffer).sort();
 
   const order = new Uint32Array(count);
   const runs: [number, number][] = [];
-  const positionMask = 2 ** positionBits - 1;
-  const sameBuckets = (k: number) =>
-    halves[2 * k + 1] === halves[2 * k - 1] && (halves[2 * k] as number) - ((halves[2 * k] as number) & positionMask) === (halves[2 * k - 2] as number) - ((halves[2 * k - 2] as number) & positionMask);
+  const lowBuckets = (k: number) => (halves[2 * k + LOW] as number) >>> positionBits;
+  const sameBucketsAsPrevious = (k: number) =>
+    halves[2 * k + HIGH] === halves[2 * k - 2 + HIGH] && lowBuckets(k) === lowBuckets(k - 1);
   let runStart = 0;
   for (let k = 0; k < count; k++) {
-    order[k] = (halves[2 * k] as number) & positionMask;
-    if (k > 0 && sameBuckets(k)) continue;
+    order[k] = (halves[2 * k + LOW] as number) & (2 ** positionBits - 1);
+    if (k > 0 && sameBucketsAsPrevious(k)) continue;
     if (k - runStart > 1) runs.push([runStart, k]);
     runStart = k;
   }
@@ -187,21 +209,23 @@ function sortedByPackedKey(
   return { order, runs };
 }
 
+/**
+ * Cost buckets, monotone in the cost: 0 for negatives; an odd bucket of its own for each whole
+ * micro-USD up to $1,073/GPU-h (every valid price); an even bucket for the fractions between two
+ * of them; the last bucket for larger costs and missing ones (Infinity).
+ */
+function costBucketOf(cost: number): number {
+  if (!(cost >= 0)) return 0;
+  if (cost >= (LAST_COST_BUCKET - 1) / 2) return LAST_COST_BUCKET;
+  const whole = Math.floor(cost);
+  return whole === cost ? 1 + 2 * whole : 2 + 2 * whole;
+}
+
+function isExactCostBucket(bucket: number): boolean {
+  return bucket % 2 === 1 && bucket !== LAST_COST_BUCKET;
+}
+
 /** The whole part of a key, clamped to 0..buckets-1 (Infinity, a missing value, takes the last). */
 function bucketOf(value: number, buckets: number): number {
   return value > 0 ? Math.min(Math.floor(value), buckets - 1) : 0;
-}
-
-/** JSON with object keys sorted, so equal quotes serialize equally whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value)
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  if (typeof value === 'number' && !Number.isFinite(value)) return `"${value}"`; // NaN and ±Infinity stay distinct
-  return JSON.stringify(value) ?? 'null';
 }

@@ -73,8 +73,7 @@ export function parseRoutingRequest(input: RoutingRequestInput): ParsedRoutingRe
   const maxQuoteAgeSec =
     optional(fields.maxQuoteAgeSec, (v) => readInteger(v, 'maxQuoteAgeSec', problems)) ?? DEFAULT_MAX_QUOTE_AGE_SEC;
   const maxTokenRateAgeSec =
-    optional(fields.maxTokenRateAgeSec, (v) => readInteger(v, 'maxTokenRateAgeSec', problems)) ??
-    DEFAULT_MAX_TOKEN_RATE_AGE_SEC;
+    optional(fields.maxTokenRateAgeSec, (v) => readInteger(v, 'maxTokenRateAgeSec', problems)) ?? DEFAULT_MAX_TOKEN_RATE_AGE_SEC;
 
   if (
     problems.length > 0 ||
