@@ -69,7 +69,12 @@ export type Quote = {
   sourceUrl: string;
   /** Explains a conversion choice the reader should know (e.g. the Nosana fee rule). */
   note?: string;
+  /** Set by the keeper when routing a job: the on-chain offer that would carry this quote (the
+   *  seller's own offer, or the gateway offer of an external network), or why none can. */
+  onchain?: OnchainCarrier;
 };
+
+export type OnchainCarrier = { offerId: number } | { unavailable: string };
 
 /** A quote that was considered and left out, and why. */
 export type Exclusion = { quote: Quote; reason: string };

@@ -3,18 +3,16 @@
 // Then: a fresh build generates exactly the committed bindings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { READY_TIMEOUT_MS, freePort, startStack } from './stack.ts';
 import { nectoMarketAbi } from '../../contracts/bindings/index.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const cast = join(root, 'script/bin/cast');
 const forge = join(root, 'script/bin/forge');
-/** A cold build compiles every source through solc-js. */
-const READY_TIMEOUT_MS = 240_000;
 
 const JOB_REQUESTED = 1;
 const MODE_TRACKED = 0;
@@ -115,41 +113,6 @@ test('a fresh build generates exactly the committed bindings', () => {
 
 /* HELPERS */
 
-type Stack = {
-  child: ChildProcess;
-  ready: Promise<void>;
-  exited: Promise<number | null>;
-  output: () => string;
-};
-
-function startStack(port: number, deploymentsDir: string): Stack {
-  const child = spawn(process.execPath, [join(root, 'script/local-stack.ts')], {
-    cwd: root,
-    env: { ...process.env, NECTO_ANVIL_PORT: String(port), DEPLOYMENTS_DIR: deploymentsDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no ready line within ${READY_TIMEOUT_MS} ms:\n${output}`)),
-      READY_TIMEOUT_MS,
-    );
-    child.stdout.on('data', () => {
-      if (/local stack ready at/.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the stack exited with ${code} before it was ready:\n${output}`));
-    });
-  });
-  return { child, ready, exited, output: () => output };
-}
 
 type AbiParameter = { name: string; type: string; components?: readonly AbiParameter[] };
 
@@ -182,16 +145,6 @@ function ascii(hex: string): string {
   return Buffer.from(hex.slice(2), 'hex').toString('latin1').replace(/\0+$/, '');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

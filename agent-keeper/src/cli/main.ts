@@ -1,17 +1,25 @@
 // The `necto` command line. Usage errors are one line naming the flag and exit 2.
+import { ChainError } from '../chain/market.ts';
+import { DecisionStoreError } from '../decision/store.ts';
 import { ConfigError, readScanConfig } from '../scan.ts';
 import { QUOTE_USAGE, UsageError } from './args.ts';
 import { runQuote } from './quote-command.ts';
+import { runRoute } from './route-command.ts';
 import { runSources } from './sources-command.ts';
+import { runVerify } from './verify-command.ts';
 
 const USAGE = `Usage: necto <command> [options]
 
 Commands:
   quote     price a job across every provider and pick the cheapest eligible offer
   sources   list the provider sources with their mode, URL and status
+  route     route a requested on-chain job: quote, decide, store the record, post its root
+  verify    check a decision (by job id or root) against its root, the chain and a replay
 
 Environment: NECTO_PROVIDERS=snapshot|live (default snapshot), NECTO_SOURCE_TIMEOUT_MS (3000),
 NECTO_<SOURCE>_URL to point a source elsewhere, and each source's API key (see the README).
+route/verify: NECTO_RPC_URL (http://127.0.0.1:8545), KEEPER_PRIVATE_KEY (anvil's keeper locally),
+NECTO_DECISION_STORE=local|0g, NECTO_DATA_DIR, ZG_INDEXER_RPC, ZG_EVM_RPC, ZG_PRIVATE_KEY.
 
 ${QUOTE_USAGE}`;
 
@@ -25,11 +33,17 @@ async function main(argv: string[]): Promise<number> {
     const config = readScanConfig();
     if (command === 'quote') return await runQuote(rest, config);
     if (command === 'sources') return await runSources(rest, config);
-    throw new UsageError(`unknown command "${command}" (commands: quote, sources)`);
+    if (command === 'route') return await runRoute(rest, config);
+    if (command === 'verify') return await runVerify(rest, config);
+    throw new UsageError(`unknown command "${command}" (commands: quote, sources, route, verify)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`necto: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof ChainError || error instanceof DecisionStoreError) {
+      process.stderr.write(`necto: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }

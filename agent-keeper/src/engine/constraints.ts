@@ -13,6 +13,7 @@
 //  10. price          a positive integer price, at most the request's maximum
 //  11. quote-age      observed recently enough (and at most a minute after `now`: clock skew)
 //  12. token-rate     the token rate used is fresh (and present on token-priced quotes)
+//  13. onchain-offer  routing an on-chain job: an on-chain offer can carry the quote
 //
 // What the offer is comes first, then whether it can take the job now, where and how it is sold,
 // what it costs and how fresh the data is: the first reason is the most telling one.
@@ -34,6 +35,7 @@ export const CONSTRAINTS = [
   'price',
   'quote-age',
   'token-rate',
+  'onchain-offer',
 ] as const;
 
 export type ConstraintName = (typeof CONSTRAINTS)[number];
@@ -80,6 +82,9 @@ export function constraintChecker(request: RoutingRequest, now: number): (quote:
     const rate = quote.tokenRate;
     if (rate === undefined ? pricingModel === 'token' : !isFresh(rate.updatedAt, maxTokenRateAgeSec)) {
       return fail.tokenRate(rate);
+    }
+    if (request.requireOnchainOffer && !(quote.onchain && 'offerId' in quote.onchain)) {
+      return fail.onchainOffer(quote.onchain?.unavailable ?? 'no on-chain offer can carry it');
     }
     return undefined;
   };
@@ -138,6 +143,7 @@ function violations(request: RoutingRequest, now: number) {
         ? 'token-priced quote has no recorded token rate'
         : age(rate.updatedAt, maxTokenRateAgeSec, `token rate for ${rate.tokenId}`),
     ),
+    onchainOffer: violationsBy('onchain-offer', (reason: string) => reason),
   };
 }
 

@@ -25,6 +25,8 @@ export type RoutingRequestInput = {
   allowedProviders?: readonly string[];
   maxQuoteAgeSec?: number;
   maxTokenRateAgeSec?: number;
+  /** Routing an on-chain job: only quotes an on-chain offer can carry (Quote.onchain) qualify. */
+  requireOnchainOffer?: boolean;
 };
 
 /** The normalized request: canonical model, defaults filled in, lists deduplicated and ordered. */
@@ -42,6 +44,8 @@ export type RoutingRequest = {
   allowedProviders?: string[];
   maxQuoteAgeSec: number;
   maxTokenRateAgeSec: number;
+  /** Present (true) only when routing an on-chain job. */
+  requireOnchainOffer?: true;
 };
 
 export type ParsedRoutingRequest = { ok: true; request: RoutingRequest } | { ok: false; problems: string[] };
@@ -98,6 +102,10 @@ export function parseRoutingRequest(input: RoutingRequestInput): ParsedRoutingRe
   };
   if (maxPrice !== undefined) request.maxMicroUsdPerGpuHour = maxPrice;
   if (allowedProviders !== undefined) request.allowedProviders = allowedProviders;
+  if (fields.requireOnchainOffer === true) request.requireOnchainOffer = true;
+  else if (fields.requireOnchainOffer !== undefined && fields.requireOnchainOffer !== false) {
+    return { ok: false, problems: [`requireOnchainOffer: must be a boolean (got ${show(fields.requireOnchainOffer)})`] };
+  }
   return { ok: true, request };
 }
 

@@ -34,7 +34,19 @@ test('the constraints are checked in their documented order', () => {
     'price',
     'quote-age',
     'token-rate',
+    'onchain-offer',
   ]);
+});
+
+test('onchain-offer: when routing an on-chain job, a quote needs an on-chain carrier', () => {
+  assert.equal(violation({}, {}), undefined, 'not required outside on-chain routing');
+  assertFails({}, { requireOnchainOffer: true }, { constraint: 'onchain-offer', reason: 'no on-chain offer can carry it' });
+  assertFails(
+    { onchain: { unavailable: 'no gateway provider for shadeform on-chain' } },
+    { requireOnchainOffer: true },
+    { constraint: 'onchain-offer', reason: 'no gateway provider for shadeform on-chain' },
+  );
+  assert.equal(violation({ onchain: { offerId: 9 } }, { requireOnchainOffer: true }), undefined);
 });
 
 describe('each constraint, with the reason it gives', () => {

@@ -1,0 +1,225 @@
+// The keeper's view of the Necto contracts: the job to route, its team's whitelist, the gateway
+// offers that carry external networks on-chain, and the one place that signs (route, unroutable).
+import { createPublicClient, createWalletClient, hexToString, http } from 'viem';
+import type { Address, Hex, PublicClient, WalletClient } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { nectoMarketAbi, teamAccessAbi } from '@necto/contracts';
+import { nectoMarketAddress } from '../sources/necto.ts';
+
+/** anvil's account 1, the local deployment's keeper (script/Deploy.s.sol). Never used off 31337. */
+const ANVIL_KEEPER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+export const LOCAL_CHAIN_ID = 31337;
+
+export const JOB_STATUS = ['None', 'Requested', 'Routed', 'Started', 'Completed', 'Cancelled', 'Unroutable', 'Refunded'] as const;
+export type JobStatus = (typeof JOB_STATUS)[number];
+export const ONCHAIN_PRICING = ['Fixed', 'Dynamic', 'Token', 'Spot', 'Auction'] as const;
+export type OnchainPricing = (typeof ONCHAIN_PRICING)[number];
+const AREAS = [undefined, 'NA', 'SA', 'EU', 'APAC', 'MEA'] as const;
+
+export type OnchainJob = {
+  jobId: bigint;
+  status: JobStatus;
+  mode: 'Tracked' | 'Untracked';
+  controller: Address;
+  teamId: number;
+  rerouteOptIn: boolean;
+  gpuModel: string;
+  gpuCount: number;
+  minVramGb: number;
+  hoursRequested: number;
+  country?: string;
+  area?: string;
+  excludedPricing: OnchainPricing[];
+  maxPricePerGpuHour: number;
+  offerId: number;
+  pricePerGpuHour: number;
+  decisionRoot: Hex;
+};
+
+export type OnchainOffer = {
+  offerId: number;
+  providerId: number;
+  gpuModel: string;
+  gpuCount: number;
+  gpusInUse: number;
+  vramGb: number;
+  country?: string;
+  area?: string;
+  pricing: OnchainPricing;
+  state: 'Available' | 'Reserved' | 'Offline';
+  gateway: boolean;
+  availableFrom: number;
+  availableUntil: number;
+};
+
+export type OnchainProvider = { providerId: number; sourceTag?: string };
+
+export class ChainError extends Error {}
+
+export type Market = {
+  chainId: number;
+  rpcUrl: string;
+  address: Address;
+  keeper: Address;
+  readJob(jobId: bigint): Promise<OnchainJob>;
+  readOffers(): Promise<OnchainOffer[]>;
+  readProviders(): Promise<OnchainProvider[]>;
+  /** Provider ids the team lets its jobs use, or undefined when its whitelist is off. */
+  teamWhitelist(teamId: number, providers: OnchainProvider[]): Promise<number[] | undefined>;
+  route(jobId: bigint, offerId: number, pricePerGpuHour: number, root: Hex): Promise<Hex>;
+  reroute(jobId: bigint, offerId: number, pricePerGpuHour: number, root: Hex): Promise<Hex>;
+  markUnroutable(jobId: bigint, root: Hex): Promise<Hex>;
+  blockTimestamp(): Promise<number>;
+};
+
+/** Connects to NECTO_RPC_URL (local anvil by default) with KEEPER_PRIVATE_KEY (anvil's keeper locally). */
+export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promise<Market> {
+  const rpcUrl = env.NECTO_RPC_URL || 'http://127.0.0.1:8545';
+  const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) }) as PublicClient;
+  let chainId: number;
+  try {
+    chainId = await publicClient.getChainId();
+  } catch (error) {
+    throw new ChainError(`cannot reach the chain at ${rpcUrl} (NECTO_RPC_URL; is \`npm start\` running?): ${short(error)}`);
+  }
+  const keeperKey = env.KEEPER_PRIVATE_KEY || (chainId === LOCAL_CHAIN_ID ? ANVIL_KEEPER_KEY : undefined);
+  if (!keeperKey || !/^0x[0-9a-fA-F]{64}$/.test(keeperKey)) {
+    throw new ChainError(`KEEPER_PRIVATE_KEY must be a 0x-prefixed 32-byte hex key on chain ${chainId}`);
+  }
+  const account = privateKeyToAccount(keeperKey as Hex);
+  const chain = { id: chainId, name: `chain ${chainId}`, nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } };
+  const wallet = createWalletClient({ account, chain, transport: http(rpcUrl, { retryCount: 0 }) }) as WalletClient;
+  const address = nectoMarketAddress({ ...env, NECTO_CHAIN_ID: String(chainId) });
+  const read = <T>(functionName: string, args: unknown[] = [], abi: unknown = nectoMarketAbi, to: Address = address) =>
+    publicClient.readContract({ address: to, abi, functionName, args } as never) as Promise<T>;
+  const teamAccess = await read<Address>('teamAccess');
+
+  const send = async (functionName: string, args: unknown[]): Promise<Hex> => {
+    const hash = await wallet.writeContract({ address, abi: nectoMarketAbi, functionName, args, account, chain } as never);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new ChainError(`${functionName} transaction ${hash} reverted`);
+    return hash;
+  };
+
+  return {
+    chainId,
+    rpcUrl,
+    address,
+    keeper: account.address,
+    async readJob(jobId) {
+      const job = await read<RawJob>('getJob', [jobId]).catch((error: unknown) => {
+        throw new ChainError(`cannot read job ${jobId}: ${short(error)}`);
+      });
+      return {
+        jobId,
+        status: JOB_STATUS[job.status] ?? 'None',
+        mode: job.mode === 0 ? 'Tracked' : 'Untracked',
+        controller: job.controller,
+        teamId: job.teamId,
+        rerouteOptIn: job.rerouteOptIn,
+        gpuModel: ascii(job.gpuModel),
+        gpuCount: job.gpuCount,
+        minVramGb: job.minVramGb,
+        hoursRequested: job.hoursRequested,
+        ...region(job.country, job.area),
+        excludedPricing: ONCHAIN_PRICING.filter((_, bit) => (job.excludedPricing >> bit) & 1),
+        maxPricePerGpuHour: Number(job.maxPricePerGpuHour),
+        offerId: job.offerId,
+        pricePerGpuHour: Number(job.pricePerGpuHour),
+        decisionRoot: job.decisionRoot,
+      };
+    },
+    async readOffers() {
+      const count = Number(await read<number>('offerCount'));
+      const offers = await Promise.all(
+        Array.from({ length: count }, (_, i) => read<RawOffer>('getOffer', [i + 1])),
+      );
+      return offers.map((o, i) => ({
+        offerId: i + 1,
+        providerId: o.providerId,
+        gpuModel: ascii(o.gpuModel),
+        gpuCount: o.gpuCount,
+        gpusInUse: o.gpusInUse,
+        vramGb: o.vramGb,
+        ...region(o.country, o.area),
+        pricing: ONCHAIN_PRICING[o.pricing] ?? 'Fixed',
+        state: (['Available', 'Reserved', 'Offline'] as const)[o.state] ?? 'Offline',
+        gateway: o.gateway,
+        availableFrom: o.availableFrom,
+        availableUntil: o.availableUntil,
+      }));
+    },
+    async readProviders() {
+      const count = Number(await read<number>('providerCount'));
+      const providers = await Promise.all(
+        Array.from({ length: count }, (_, i) => read<{ sourceTag: Hex }>('getProvider', [i + 1])),
+      );
+      return providers.map((p, i) => {
+        const tag = ascii(p.sourceTag);
+        return { providerId: i + 1, ...(tag && { sourceTag: tag }) };
+      });
+    },
+    async teamWhitelist(teamId, providers) {
+      const [, whitelistEnabled] = await read<[number, boolean, number, bigint]>('teamState', [teamId], teamAccessAbi, teamAccess);
+      if (!whitelistEnabled) return undefined;
+      const allowed = await Promise.all(
+        providers.map((p) => read<boolean>('isProviderAllowed', [teamId, p.providerId], teamAccessAbi, teamAccess)),
+      );
+      return providers.filter((_, i) => allowed[i]).map((p) => p.providerId);
+    },
+    route: (jobId, offerId, price, root) => send('route', [jobId, offerId, BigInt(price), root]),
+    reroute: (jobId, offerId, price, root) => send('reroute', [jobId, offerId, BigInt(price), root]),
+    markUnroutable: (jobId, root) => send('markUnroutable', [jobId, root]),
+    async blockTimestamp() {
+      return Number((await publicClient.getBlock()).timestamp);
+    },
+  };
+}
+
+type RawJob = {
+  controller: Address;
+  mode: number;
+  rerouteOptIn: boolean;
+  excludedPricing: number;
+  gpuCount: number;
+  minVramGb: number;
+  hoursRequested: number;
+  country: Hex;
+  area: number;
+  status: number;
+  offerId: number;
+  pricePerGpuHour: bigint;
+  maxPricePerGpuHour: bigint;
+  teamId: number;
+  gpuModel: Hex;
+  decisionRoot: Hex;
+};
+
+type RawOffer = {
+  providerId: number;
+  gpuModel: Hex;
+  gpuCount: number;
+  gpusInUse: number;
+  vramGb: number;
+  country: Hex;
+  area: number;
+  pricing: number;
+  state: number;
+  gateway: boolean;
+  availableFrom: number;
+  availableUntil: number;
+};
+
+function region(country: Hex, area: number): { country?: string; area?: string } {
+  const code = ascii(country);
+  const name = AREAS[area];
+  return { ...(code && { country: code }), ...(name && { area: name }) };
+}
+
+function ascii(value: Hex): string {
+  return hexToString(value).replace(/\0+$/, '');
+}
+
+function short(error: unknown): string {
+  return ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0] ?? 'error';
+}

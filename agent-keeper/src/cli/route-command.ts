@@ -1,0 +1,57 @@
+// `necto route <jobId>`: the keeper's atomic action on one job, with progress on stderr.
+import { connectMarket } from '../chain/market.ts';
+import { createDecisionStore } from '../decision/store.ts';
+import { formatPrice } from '../normalize.ts';
+import { routeJob } from '../route-job.ts';
+import type { ScanConfig, SourceStatus } from '../scan.ts';
+import { ALL_SOURCES } from '../sources/index.ts';
+import { UsageError } from './args.ts';
+
+export async function runRoute(argv: string[], config: ScanConfig): Promise<number> {
+  const json = argv.includes('--json');
+  const jobId = parseJobId(argv.filter((a) => a !== '--json'));
+  const market = await connectMarket(config.env);
+  const store = createDecisionStore(config.env);
+  process.stderr.write(`Routing job ${jobId} on chain ${market.chainId} (market ${market.address}, keeper ${market.keeper})\n`);
+  process.stderr.write(`Decision records go to ${store.describe()}\n`);
+  const outcome = await routeJob(jobId, {
+    market,
+    store,
+    sources: ALL_SOURCES,
+    config,
+    onSourceDone: (s: SourceStatus) =>
+      process.stderr.write(`Scanning ${s.label}... ${s.status === 'ok' ? `${s.quotes} offers, ${s.ms} ms` : `${s.status}: ${s.reason}`}\n`),
+  });
+  if (json) {
+    const { record: _record, ...rest } = outcome as typeof outcome & { record?: unknown };
+    process.stdout.write(`${JSON.stringify(rest, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+    return outcome.status === 'not-waiting' ? 1 : 0;
+  }
+  if (outcome.status === 'not-waiting') {
+    const { job } = outcome;
+    process.stdout.write(
+      `Job ${jobId} is ${job.status}, not waiting for a route${job.offerId ? ` (offer ${job.offerId}, root ${job.decisionRoot})` : ''}: nothing sent.\n`,
+    );
+    return 1;
+  }
+  const { record } = outcome;
+  if (outcome.status === 'routed' && record.chosen) {
+    const c = record.chosen;
+    process.stdout.write(
+      `Job ${jobId} routed to on-chain offer ${c.onchainOfferId} (${c.source} ${c.offerId}) at ${formatPrice(c.pricePerGpuHour)}/GPU-h\n`,
+    );
+  } else {
+    process.stdout.write(`Job ${jobId} marked unroutable: ${record.noEligibleOffer ?? 'no eligible offer'}\n`);
+  }
+  process.stdout.write(`  decision root ${outcome.root} (${record.quotes.length} quotes, ${record.ranking.length} eligible)\n`);
+  process.stdout.write(`  transaction   ${outcome.txHash}\n`);
+  return 0;
+}
+
+function parseJobId(args: string[]): bigint {
+  const [value, extra] = args;
+  if (value === undefined || extra !== undefined || !/^\d+$/.test(value) || BigInt(value) === 0n) {
+    throw new UsageError('usage: necto route <jobId> [--json]  (jobId: a job number, e.g. 1)');
+  }
+  return BigInt(value);
+}
