@@ -5,6 +5,7 @@ import { ConfigError, readScanConfig } from '../scan.ts';
 import { QUOTE_USAGE, UsageError } from './args.ts';
 import { runQuote } from './quote-command.ts';
 import { runRoute } from './route-command.ts';
+import { runServe } from './serve-command.ts';
 import { runSources } from './sources-command.ts';
 import { runVerify } from './verify-command.ts';
 
@@ -15,6 +16,7 @@ Commands:
   sources   list the provider sources with their mode, URL and status
   route     route a requested on-chain job: quote, decide, store the record, post its root
   verify    check a decision (by job id or root) against its root, the chain and a replay
+  serve     the keeper HTTP API: GET /decisions/:root, /health (KEEPER_API_PORT, 8788)
 
 Environment: NECTO_PROVIDERS=snapshot|live (default snapshot), NECTO_SOURCE_TIMEOUT_MS (3000),
 NECTO_<SOURCE>_URL to point a source elsewhere, and each source's API key (see the README).
@@ -35,7 +37,8 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'sources') return await runSources(rest, config);
     if (command === 'route') return await runRoute(rest, config);
     if (command === 'verify') return await runVerify(rest, config);
-    throw new UsageError(`unknown command "${command}" (commands: quote, sources, route, verify)`);
+    if (command === 'serve') return await runServe(rest, config);
+    throw new UsageError(`unknown command "${command}" (commands: quote, sources, route, verify, serve)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`necto: ${error.message}\n`);

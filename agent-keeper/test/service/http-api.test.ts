@@ -1,0 +1,46 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canonicalBytes } from '../../src/decision/canonical.ts';
+import { LocalDecisionStore } from '../../src/decision/store.ts';
+import { startKeeperApi } from '../../src/service/http-api.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'necto-api-'));
+const store = new LocalDecisionStore(dir);
+const api = await startKeeperApi(store, { port: 0 });
+after(async () => {
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('GET /decisions/:root returns the stored bytes exactly, readable from a browser', async () => {
+  const bytes = canonicalBytes({ schema: 'necto.decision/v1', chosen: null });
+  const root = await store.put(bytes);
+  const response = await fetch(`${api.url}/decisions/${root}`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  assert.deepEqual(new Uint8Array(await response.arrayBuffer()), bytes);
+});
+
+test('unknown, malformed and tampered roots get 404, 400 and 502 with the reason', async () => {
+  const unknown = await fetch(`${api.url}/decisions/0x${'1'.repeat(64)}`);
+  assert.equal(unknown.status, 404);
+  const malformed = await fetch(`${api.url}/decisions/not-a-root`);
+  assert.equal(malformed.status, 400);
+  assert.match((await malformed.json()).error, /not a decision root/);
+
+  const root = await store.put(canonicalBytes({ n: 1 }));
+  const file = join(dir, `${root}.json`);
+  writeFileSync(file, readFileSync(file, 'utf8').replace('1', '2'));
+  const tampered = await fetch(`${api.url}/decisions/${root}`);
+  assert.equal(tampered.status, 502);
+  assert.match((await tampered.json()).error, /hashes to/);
+});
+
+test('health answers; other paths and methods are refused', async () => {
+  assert.equal((await fetch(`${api.url}/health`)).status, 200);
+  assert.equal((await fetch(`${api.url}/nope`)).status, 404);
+  assert.equal((await fetch(`${api.url}/health`, { method: 'POST' })).status, 405);
+});
