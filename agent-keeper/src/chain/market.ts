@@ -1,10 +1,14 @@
 // The keeper's view of the Necto contracts: the job to route, its team's whitelist, the gateway
 // offers that carry external networks on-chain, and the one place that signs (route, unroutable).
-import { createPublicClient, createWalletClient, hexToString, http } from 'viem';
+import { createPublicClient, createWalletClient, http } from 'viem';
 import type { Address, Hex, PublicClient, WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { nectoMarketAbi, teamAccessAbi } from '@necto/contracts';
 import { nectoMarketAddress } from '../sources/necto.ts';
+import { ONCHAIN_PRICING, ascii, readOffers, region } from './offers.ts';
+import type { OnchainOffer, OnchainPricing } from './offers.ts';
+
+export type { OnchainOffer, OnchainPricing };
 
 /** anvil's account 1, the local deployment's keeper (script/Deploy.s.sol). Never used off 31337. */
 const ANVIL_KEEPER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
@@ -12,9 +16,6 @@ export const LOCAL_CHAIN_ID = 31337;
 
 export const JOB_STATUS = ['None', 'Requested', 'Routed', 'Started', 'Completed', 'Cancelled', 'Unroutable', 'Refunded'] as const;
 export type JobStatus = (typeof JOB_STATUS)[number];
-export const ONCHAIN_PRICING = ['Fixed', 'Dynamic', 'Token', 'Spot', 'Auction'] as const;
-export type OnchainPricing = (typeof ONCHAIN_PRICING)[number];
-const AREAS = [undefined, 'NA', 'SA', 'EU', 'APAC', 'MEA'] as const;
 
 export type OnchainJob = {
   jobId: bigint;
@@ -34,22 +35,6 @@ export type OnchainJob = {
   offerId: number;
   pricePerGpuHour: number;
   decisionRoot: Hex;
-};
-
-export type OnchainOffer = {
-  offerId: number;
-  providerId: number;
-  gpuModel: string;
-  gpuCount: number;
-  gpusInUse: number;
-  vramGb: number;
-  country?: string;
-  area?: string;
-  pricing: OnchainPricing;
-  state: 'Available' | 'Reserved' | 'Offline';
-  gateway: boolean;
-  availableFrom: number;
-  availableUntil: number;
 };
 
 export type OnchainProvider = { providerId: number; sourceTag?: string };
@@ -129,26 +114,7 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
         decisionRoot: job.decisionRoot,
       };
     },
-    async readOffers() {
-      const count = Number(await read<number>('offerCount'));
-      const offers = await Promise.all(
-        Array.from({ length: count }, (_, i) => read<RawOffer>('getOffer', [i + 1])),
-      );
-      return offers.map((o, i) => ({
-        offerId: i + 1,
-        providerId: o.providerId,
-        gpuModel: ascii(o.gpuModel),
-        gpuCount: o.gpuCount,
-        gpusInUse: o.gpusInUse,
-        vramGb: o.vramGb,
-        ...region(o.country, o.area),
-        pricing: ONCHAIN_PRICING[o.pricing] ?? 'Fixed',
-        state: (['Available', 'Reserved', 'Offline'] as const)[o.state] ?? 'Offline',
-        gateway: o.gateway,
-        availableFrom: o.availableFrom,
-        availableUntil: o.availableUntil,
-      }));
-    },
+    readOffers: () => readOffers(publicClient, address),
     async readProviders() {
       const count = Number(await read<number>('providerCount'));
       const providers = await Promise.all(
@@ -195,30 +161,8 @@ type RawJob = {
   decisionRoot: Hex;
 };
 
-type RawOffer = {
-  providerId: number;
-  gpuModel: Hex;
-  gpuCount: number;
-  gpusInUse: number;
-  vramGb: number;
-  country: Hex;
-  area: number;
-  pricing: number;
-  state: number;
-  gateway: boolean;
-  availableFrom: number;
-  availableUntil: number;
-};
 
-function region(country: Hex, area: number): { country?: string; area?: string } {
-  const code = ascii(country);
-  const name = AREAS[area];
-  return { ...(code && { country: code }), ...(name && { area: name }) };
-}
 
-function ascii(value: Hex): string {
-  return hexToString(value).replace(/\0+$/, '');
-}
 
 function short(error: unknown): string {
   return ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0] ?? 'error';

@@ -2,20 +2,17 @@
 // their price, Dynamic offers the on-chain current price (floor + demand), Token offers a token
 // amount per GPU-hour converted at the CoinGecko rate. Gateway offers are skipped: the external
 // networks are quoted by their own adapters.
-import { createPublicClient, hexToString, http } from 'viem';
-import type { Address, Hex } from 'viem';
+import { createPublicClient, http } from 'viem';
+import type { Address, PublicClient } from 'viem';
 import { deployments, nectoMarketAbi } from '@necto/contracts';
 import { memoryOf, resolveGpuModel } from '../gpu-models.ts';
 import { tokenPerGpuHour, usdPerGpuHour } from '../normalize.ts';
-import type { Area, Quote, Rejection } from '../quote.ts';
+import { readOffers } from '../chain/offers.ts';
+import type { OnchainOffer } from '../chain/offers.ts';
+import type { Quote, Rejection } from '../quote.ts';
 import { SourceError } from './source.ts';
 import type { Source, SourceContext, SourceResult } from './source.ts';
 
-const AREAS: (Area | undefined)[] = [undefined, 'NA', 'SA', 'EU', 'APAC', 'MEA'];
-const FIXED = 0;
-const DYNAMIC = 1;
-const TOKEN = 2;
-const AVAILABLE = 0;
 
 /** The market to read: NECTO_MARKET_ADDRESS, or the deployment of NECTO_CHAIN_ID (default 31337). */
 export function nectoMarketAddress(env: NodeJS.ProcessEnv = process.env): Address {
@@ -39,35 +36,33 @@ export const necto: Source = {
     const read = <T>(functionName: string, args: unknown[] = []) =>
       client.readContract({ address: market, abi: nectoMarketAbi, functionName, args } as never) as Promise<T>;
 
-    let offerCount: number;
+    let offers: OnchainOffer[];
     try {
-      offerCount = Number(await read<number>('offerCount'));
+      offers = await readOffers(client as PublicClient, market);
     } catch (error) {
       throw new SourceError(`cannot read the market at ${market} on ${context.baseUrl}: ${shortError(error)}`);
     }
-    const ids = Array.from({ length: offerCount }, (_, i) => i + 1);
-    const offers = await Promise.all(ids.map((id) => read<OnchainOffer>('getOffer', [id])));
     const dynamicPrices = new Map(
       await Promise.all(
-        ids
-          .filter((_, i) => offers[i]?.pricing === DYNAMIC && !offers[i]?.gateway)
-          .map(async (id) => [id, await read<bigint>('currentPrice', [id])] as const),
+        offers
+          .filter((o) => o.pricing === 'Dynamic' && !o.gateway)
+          .map(async (o) => [o.offerId, await read<bigint>('currentPrice', [o.offerId])] as const),
       ),
     );
 
     const quotes: Quote[] = [];
     const rejected: Rejection[] = [];
-    for (const [index, offer] of offers.entries()) {
+    for (const offer of offers) {
       if (offer.gateway) continue;
-      const offerId = String(index + 1);
-      const vendorGpuName = ascii(offer.gpuModel);
+      const offerId = String(offer.offerId);
+      const vendorGpuName = offer.gpuModel;
       const reject = (reason: string) => rejected.push({ source: 'necto', offerId, vendorGpuName, reason });
       const gpuModel = resolveGpuModel(vendorGpuName);
       if (!gpuModel) {
         reject(`unknown GPU "${vendorGpuName}"`);
         continue;
       }
-      const priced = await price(offer, dynamicPrices.get(index + 1), context);
+      const priced = await price(offer, dynamicPrices.get(offer.offerId), context);
       if ('reason' in priced) {
         reject(priced.reason);
         continue;
@@ -81,9 +76,9 @@ export const necto: Source = {
         gpuModel,
         vendorGpuName,
         unitGpus: 1,
-        availableGpus: offer.state === AVAILABLE && inWindow ? offer.gpuCount - offer.gpusInUse : 0,
+        availableGpus: offer.state === 'Available' && inWindow ? offer.gpuCount - offer.gpusInUse : 0,
         vramGb: offer.vramGb || memoryOf(gpuModel),
-        region: region(offer),
+        region: { ...(offer.country && { country: offer.country }), ...(offer.area && { area: offer.area }) },
         observedAt: context.now,
         sourceUrl: `${context.baseUrl}#${market}`,
         ...priced,
@@ -93,24 +88,6 @@ export const necto: Source = {
   },
 };
 
-type OnchainOffer = {
-  providerId: number;
-  gpuModel: Hex;
-  gpuCount: number;
-  gpusInUse: number;
-  vramGb: number;
-  country: Hex;
-  area: number;
-  pricing: number;
-  state: number;
-  gateway: boolean;
-  availableFrom: number;
-  availableUntil: number;
-  price: bigint;
-  demandSlopeBps: number;
-  tokenAmount: bigint;
-  tokenId: Hex;
-};
 
 type Priced = Pick<Quote, 'pricingModel' | 'raw' | 'effectiveMicroUsdPerGpuHour' | 'tokenRate' | 'note'>;
 
@@ -119,21 +96,21 @@ async function price(
   dynamicPrice: bigint | undefined,
   context: SourceContext,
 ): Promise<Priced | { reason: string }> {
-  if (offer.pricing === FIXED || offer.pricing === DYNAMIC) {
-    const micro = offer.pricing === DYNAMIC ? dynamicPrice : offer.price;
+  if (offer.pricing === 'Fixed' || offer.pricing === 'Dynamic') {
+    const micro = offer.pricing === 'Dynamic' ? dynamicPrice : offer.price;
     const usd = usdPerGpuHour(Number(micro ?? 0n) / 1e6);
     if (!usd.ok) return { reason: usd.reason };
     return {
       pricingModel: 'fixed',
       raw: { value: String(micro), unit: 'micro-USD/GPU-hour', currency: 'USD' },
       effectiveMicroUsdPerGpuHour: usd.microUsd,
-      ...(offer.pricing === DYNAMIC && {
+      ...(offer.pricing === 'Dynamic' && {
         note: `dynamic: floor ${offer.price} micro-USD + ${offer.demandSlopeBps / 100}% x utilization (${offer.gpusInUse}/${offer.gpuCount} GPUs in use)`,
       }),
     };
   }
-  if (offer.pricing === TOKEN) {
-    const tokenId = ascii(offer.tokenId);
+  if (offer.pricing === 'Token') {
+    const tokenId = offer.tokenId;
     const rate = await context.tokenRate(tokenId);
     if ('error' in rate) return { reason: rate.error };
     const usd = tokenPerGpuHour(Number(offer.tokenAmount) / 1e6, rate.usd);
@@ -149,16 +126,7 @@ async function price(
   return { reason: `pricing model ${offer.pricing} is for gateways only` };
 }
 
-function region(offer: OnchainOffer): Quote['region'] {
-  const country = ascii(offer.country);
-  const area = AREAS[offer.area];
-  return { ...(country && { country }), ...(area && { area }) };
-}
 
-/** A left-aligned ASCII bytesN value without its zero padding. */
-function ascii(value: Hex): string {
-  return hexToString(value).replace(/\0+$/, '');
-}
 
 function shortError(error: unknown): string {
   return ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0] ?? 'error';
