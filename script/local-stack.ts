@@ -1,16 +1,18 @@
 // `npm start`: the local Necto stack. Starts anvil, deploys and seeds the contracts, prints what it
 // built, then runs until Ctrl-C or SIGTERM and stops everything it started.
-// Environment: NECTO_ANVIL_PORT (default 8545), DEPLOYMENTS_DIR (default deployments).
+// Environment: NECTO_ANVIL_PORT (default 8545), DEPLOYMENTS_DIR (default deployments),
+// NECTO_INDEXER=on|off and NECTO_INDEXER_PORT (default 42069), DATABASE_URL (indexer on PostgreSQL).
 import { startAnvil } from './local-stack/anvil.ts';
 import { ConfigError, readConfig } from './local-stack/config.ts';
 import type { StackConfig } from './local-stack/config.ts';
 import { broadcastScript, buildContracts } from './local-stack/forge.ts';
+import { startIndexer } from './local-stack/indexer.ts';
 import type { Service } from './local-stack/services.ts';
 import { StepError, runStep } from './local-stack/steps.ts';
 import { formatSummary } from './local-stack/summary.ts';
 
 type Stack = { config: StackConfig; services: Service[]; signal: AbortSignal };
-type Step = { label: string; run: (stack: Stack) => Promise<unknown> };
+type Step = { label: string; skip?: (config: StackConfig) => boolean; run: (stack: Stack) => Promise<unknown> };
 
 /** Run in order. A further service (indexer, keeper, app) is one more step that adds its Service. */
 const steps: Step[] = [
@@ -23,6 +25,11 @@ const steps: Step[] = [
   {
     label: 'Seeding the demo world',
     run: (stack) => broadcastScript('script/Seed.s.sol', stack.config, stack.signal),
+  },
+  {
+    label: 'Starting the indexer',
+    skip: (config) => config.indexerPort === undefined,
+    run: async (stack) => stack.services.push(await startIndexer(stack.config, stack.config.indexerPort as number)),
   },
 ];
 
@@ -54,7 +61,9 @@ async function main(): Promise<void> {
   }, 1000).unref();
 
   try {
-    for (const step of steps) await runStep(step.label, () => step.run(stack));
+    for (const step of steps) {
+      if (!step.skip?.(config)) await runStep(step.label, () => step.run(stack));
+    }
   } catch (error) {
     if (stopping) return;
     reportFailure(error);

@@ -11,6 +11,10 @@ export type StackConfig = {
   rpcUrl: string;
   /** Where Deploy and Seed write <chainId>.json and <chainId>.seed.json, relative to the repository root. */
   deploymentsDir: string;
+  /** The indexer's port, or undefined when NECTO_INDEXER=off. */
+  indexerPort?: number;
+  /** PostgreSQL for the indexer (DATABASE_URL); PGlite in indexer/.ponder otherwise. */
+  databaseUrl?: string;
 };
 
 export class ConfigError extends Error {}
@@ -18,12 +22,17 @@ export class ConfigError extends Error {}
 export function readConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const host = '127.0.0.1';
   const port = readPort(env, 'NECTO_ANVIL_PORT', 8545);
+  if (env.NECTO_INDEXER !== undefined && !['on', 'off', ''].includes(env.NECTO_INDEXER)) {
+    throw new ConfigError(`NECTO_INDEXER must be "on" or "off", got "${env.NECTO_INDEXER}"`);
+  }
   return {
     host,
     port,
     chainId: 31337,
     rpcUrl: `http://${host}:${port}`,
     deploymentsDir: readDeploymentsDir(env),
+    ...(env.NECTO_INDEXER !== 'off' && { indexerPort: readPort(env, 'NECTO_INDEXER_PORT', 42069) }),
+    ...(env.DATABASE_URL && { databaseUrl: env.DATABASE_URL }),
   };
 }
 

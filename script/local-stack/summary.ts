@@ -37,6 +37,9 @@ export function formatSummary(config: StackConfig): string {
 
   return [
     `Contracts on chain ${config.chainId} at ${config.rpcUrl} (indexer start block ${deployment.startBlock})`,
+    ...(config.indexerPort === undefined
+      ? []
+      : [`Indexer GraphQL at http://127.0.0.1:${config.indexerPort}/graphql (${config.databaseUrl ? 'PostgreSQL' : 'PGlite in indexer/.ponder'})`]),
     table([
       ['NectoMarket', NectoMarket],
       ['TeamAccess', TeamAccess],

@@ -24,8 +24,9 @@ test(
   { timeout: READY_TIMEOUT_MS + 60_000 },
   async (t) => {
     const port = await freePort();
+    const indexerPort = await freePort();
     const deploymentsDir = `deployments/.test-${process.pid}`;
-    const stack = startStack(port, deploymentsDir);
+    const stack = startStack(port, deploymentsDir, { NECTO_INDEXER_PORT: String(indexerPort) });
     t.after(() => {
       if (stack.child.exitCode === null && stack.child.signalCode === null) stack.child.kill('SIGKILL');
       rmSync(join(root, deploymentsDir), { recursive: true, force: true });
@@ -91,12 +92,31 @@ test(
       },
     );
 
-    await t.test('SIGINT stops anvil and frees the port', async () => {
+    await t.test('the indexer serves the seeded world over GraphQL', async () => {
+      const response = await fetch(`http://127.0.0.1:${indexerPort}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ providers { totalCount } jobs { items { id mode status buyer } } }' }),
+      });
+      const { data, errors } = await response.json();
+      assert.equal(errors, undefined);
+      assert.equal(data.providers.totalCount, 11);
+      const jobs = [...data.jobs.items].sort((a: { id: string }, b: { id: string }) => Number(a.id) - Number(b.id));
+      assert.deepEqual(
+        jobs.map((j: { mode: string; status: string }) => [j.mode, j.status]),
+        [['Tracked', 'Requested'], ['Untracked', 'Requested']],
+      );
+      assert.equal(jobs[1].buyer, null, 'an Untracked job has no buyer in the index');
+    });
+
+    await t.test('SIGINT stops the indexer and anvil and frees their ports', async () => {
       stack.child.kill('SIGINT');
       const exitCode = await stack.exited;
       assert.equal(exitCode, 0, stack.output());
+      assert.match(stack.output(), /Stopping indexer\.\.\. ok/);
       assert.match(stack.output(), /Stopping anvil\.\.\. ok/);
       assert.ok(await isPortFree(port), `port ${port} is still in use`);
+      assert.ok(await isPortFree(indexerPort), `port ${indexerPort} is still in use`);
     });
   },
 );

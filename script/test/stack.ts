@@ -15,10 +15,17 @@ export type Stack = {
   output: () => string;
 };
 
-export function startStack(port: number, deploymentsDir: string): Stack {
+/** `env` adds to the stack's environment; the indexer is off unless NECTO_INDEXER_PORT is given. */
+export function startStack(port: number, deploymentsDir: string, env: Record<string, string> = {}): Stack {
   const child = spawn(process.execPath, [join(root, 'script/local-stack.ts')], {
     cwd: root,
-    env: { ...process.env, NECTO_ANVIL_PORT: String(port), DEPLOYMENTS_DIR: deploymentsDir },
+    env: {
+      ...process.env,
+      NECTO_ANVIL_PORT: String(port),
+      DEPLOYMENTS_DIR: deploymentsDir,
+      NECTO_INDEXER: env.NECTO_INDEXER_PORT ? 'on' : 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
