@@ -42,7 +42,7 @@ const startBlock = envInteger('NECTO_START_BLOCK', deployment?.startBlock ?? 0);
 export default createConfig({
   database: process.env.DATABASE_URL
     ? { kind: 'postgres', connectionString: process.env.DATABASE_URL }
-    : { kind: 'pglite' },
+    : { kind: 'pglite', directory: process.env.NECTO_PGLITE_DIR || '.ponder/pglite' },
   chains: {
     necto: {
       id: chainId,
