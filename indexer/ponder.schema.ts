@@ -3,6 +3,15 @@
 // Export names are singular camelCase so Ponder's mechanical GraphQL plurals read well
 // (`provider` -> `providers`); SQL table names are their snake_case form.
 import { index, onchainEnum, onchainTable, relations } from 'ponder';
+import type { PgColumnsBuilders } from 'ponder';
+
+/** Where an event-sourced row comes from: its block, log, transaction and time. */
+const eventSource = (t: PgColumnsBuilders) => ({
+  block: t.bigint().notNull(),
+  logIndex: t.integer().notNull(),
+  tx: t.hex().notNull(),
+  timestamp: t.bigint().notNull(),
+});
 
 /* ENUMS (mirror the Solidity enums, same order) */
 
@@ -116,10 +125,7 @@ export const offerEvent = onchainTable(
     gpuCount: t.integer(),
     availableFrom: t.bigint(),
     availableUntil: t.bigint(),
-    block: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
-    tx: t.hex().notNull(),
-    timestamp: t.bigint().notNull(),
+    ...eventSource(t),
   }),
   (table) => ({
     offerIdx: index().on(table.offerId, table.block, table.logIndex),
@@ -201,10 +207,7 @@ export const jobTransition = onchainTable(
     jobId: t.bigint().notNull(),
     from: jobStatus('from').notNull(),
     to: jobStatus('to').notNull(),
-    block: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
-    tx: t.hex().notNull(),
-    timestamp: t.bigint().notNull(),
+    ...eventSource(t),
   }),
   (table) => ({ jobIdx: index().on(table.jobId, table.block, table.logIndex), toIdx: index().on(table.to) }),
 );
@@ -223,10 +226,7 @@ export const routingDecision = onchainTable(
     pricePerGpuHour: t.bigint(),
     decisionRoot: t.hex().notNull(),
     previousRoot: t.hex(),
-    block: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
-    tx: t.hex().notNull(),
-    timestamp: t.bigint().notNull(),
+    ...eventSource(t),
   }),
   (table) => ({
     jobIdx: index().on(table.jobId),
@@ -252,10 +252,7 @@ export const escrowMovement = onchainTable(
     jobId: t.bigint(),
     account: t.hex(),
     amount: t.bigint().notNull(),
-    block: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
-    tx: t.hex().notNull(),
-    timestamp: t.bigint().notNull(),
+    ...eventSource(t),
   }),
   (table) => ({
     jobIdx: index().on(table.jobId),
