@@ -111,7 +111,7 @@ async function caughtUp(url: string, rpcUrl: string): Promise<boolean> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
-  }).then(async (r) => Number((await r.json()).result));
+  }).then(async (r) => Number(((await r.json()) as { result: string }).result));
   const status = (await (await fetch(`${url}/status`)).json()) as Record<string, { block?: { number?: number } }>;
   return Object.values(status).some((chain) => (chain.block?.number ?? -1) >= head);
 }
