@@ -457,8 +457,8 @@ export const gpuModelDailyStat = onchainTable(
     routes: t.integer().notNull(),
     minPrice: t.bigint().notNull(),
     medianPrice: t.bigint().notNull(),
-    /** The day's prices, ascending, as decimal strings (kept to update the median exactly). */
-    sortedPrices: t.json().$type<string[]>().notNull(),
+    /** The day's prices as { price (decimal string): how many routes }, to update the median exactly. */
+    priceCounts: t.json().$type<Record<string, number>>().notNull(),
   }),
   (table) => ({ modelDayIdx: index().on(table.gpuModel, table.day), dayIdx: index().on(table.day) }),
 );

@@ -220,13 +220,13 @@ for (const database of DATABASES) {
     });
 
     test('derived: market statistics per GPU model and day', async () => {
-      const rows = await allRows(url, 'gpuModelDailyStats', 'gpuModel day jobsRouted routes minPrice medianPrice sortedPrices');
+      const rows = await allRows(url, 'gpuModelDailyStats', 'gpuModel day jobsRouted routes minPrice medianPrice priceCounts');
       assert.deepEqual(
         rows.map((r) => ({ ...r })).sort((a, b) => `${a.gpuModel}${a.day}`.localeCompare(`${b.gpuModel}${b.day}`)),
         e.marketStatsByDay
           .map((s) => ({
             gpuModel: s.gpuModel, day: s.day, jobsRouted: s.jobsRouted, routes: s.prices.length, minPrice: str(s.minPrice),
-            medianPrice: str(s.medianPrice), sortedPrices: s.prices.map(String),
+            medianPrice: str(s.medianPrice), priceCounts: histogram(s.prices),
           }))
           .sort((a, b) => `${a.gpuModel}${a.day}`.localeCompare(`${b.gpuModel}${b.day}`)),
       );
@@ -267,4 +267,11 @@ for (const database of DATABASES) {
       assert.ok(!spends.some((s) => ids.has(s.jobId)), 'no team spend for an untracked job');
     });
   });
+}
+
+/** { price: count } of a list of prices, as the indexer keeps them. */
+function histogram(prices: readonly bigint[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const price of prices) counts[String(price)] = (counts[String(price)] ?? 0) + 1;
+  return counts;
 }

@@ -9,7 +9,7 @@ import {
   teamDailySpend,
 } from 'ponder:schema';
 import { dayOf } from './decode.ts';
-import { insertSorted, median } from './median.ts';
+import { addPrice, median, minimum } from './median.ts';
 
 type Db = Context['db'];
 
@@ -145,13 +145,13 @@ export async function addRoutedPrice(
 
   const id = `${args.gpuModel}-${day}`;
   const previous = await db.find(gpuModelDailyStat, { id });
-  const sorted = insertSorted((previous?.sortedPrices ?? []).map(BigInt), args.price);
+  const priceCounts = addPrice(previous?.priceCounts ?? {}, args.price);
   const values = {
     jobsRouted: (previous?.jobsRouted ?? 0) + (args.kind === 'Route' ? 1 : 0),
-    routes: sorted.length,
-    minPrice: sorted[0]!,
-    medianPrice: median(sorted),
-    sortedPrices: sorted.map(String),
+    routes: (previous?.routes ?? 0) + 1,
+    minPrice: minimum(priceCounts),
+    medianPrice: median(priceCounts),
+    priceCounts,
   };
   await db
     .insert(gpuModelDailyStat)
