@@ -12,9 +12,8 @@ import type { DecisionStore } from './decision/store.ts';
 import { decide } from './engine/index.ts';
 import type { RoutingRequestInput } from './engine/index.ts';
 import type { PricingModel } from './quote.ts';
-import { scan } from './scan.ts';
+import { scanSources } from './quote-service.ts';
 import type { ScanConfig, SourceStatus } from './scan.ts';
-import { startSnapshotServer } from './snapshot/server.ts';
 import type { Source } from './sources/source.ts';
 
 export type RouteOutcome =
@@ -56,16 +55,9 @@ export async function routeJob(jobId: bigint, deps: RouteDeps): Promise<RouteOut
 
   // The job's own chain is where its Necto sellers are read, in either provider mode.
   const config: ScanConfig = { ...deps.config, env: { ...deps.config.env, NECTO_RPC_URL: market.rpcUrl } };
-  const server = config.mode === 'snapshot' ? await startSnapshotServer() : undefined;
-  let result;
-  try {
-    result = await scan(deps.sources, config, {
-      ...(server && { snapshot: { url: server.url, recordedAt: server.recordedAt } }),
-      ...(deps.onSourceDone && { onSourceDone: deps.onSourceDone }),
-    });
-  } finally {
-    await server?.close();
-  }
+  const result = await scanSources(deps.sources, config, {
+    ...(deps.onSourceDone && { onSourceDone: deps.onSourceDone }),
+  });
   const quotes = withCarriers(result.quotes, job, offers, providers, chainNow);
   const decision = decide(request, quotes, result.now);
   const record = buildRecord({

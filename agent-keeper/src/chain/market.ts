@@ -5,7 +5,7 @@ import type { Address, Hex, PublicClient, WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { nectoMarketAbi, teamAccessAbi } from '@necto/contracts';
 import { nectoMarketAddress } from '../sources/necto.ts';
-import { ONCHAIN_PRICING, ascii, readOffers, region } from './offers.ts';
+import { ONCHAIN_PRICING, ascii, readOffers, region, rpcErrorMessage } from './offers.ts';
 import type { OnchainOffer, OnchainPricing } from './offers.ts';
 
 export type { OnchainOffer, OnchainPricing };
@@ -65,7 +65,7 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
   try {
     chainId = await publicClient.getChainId();
   } catch (error) {
-    throw new ChainError(`cannot reach the chain at ${rpcUrl} (NECTO_RPC_URL; is \`npm start\` running?): ${short(error)}`);
+    throw new ChainError(`cannot reach the chain at ${rpcUrl} (NECTO_RPC_URL; is \`npm start\` running?): ${rpcErrorMessage(error)}`);
   }
   const keeperKey = env.KEEPER_PRIVATE_KEY || (chainId === LOCAL_CHAIN_ID ? ANVIL_KEEPER_KEY : undefined);
   if (!keeperKey || !/^0x[0-9a-fA-F]{64}$/.test(keeperKey)) {
@@ -93,7 +93,7 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
     keeper: account.address,
     async readJob(jobId) {
       const job = await read<RawJob>('getJob', [jobId]).catch((error: unknown) => {
-        throw new ChainError(`cannot read job ${jobId}: ${short(error)}`);
+        throw new ChainError(`cannot read job ${jobId}: ${rpcErrorMessage(error)}`);
       });
       return {
         jobId,
@@ -160,10 +160,3 @@ type RawJob = {
   gpuModel: Hex;
   decisionRoot: Hex;
 };
-
-
-
-
-function short(error: unknown): string {
-  return ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0] ?? 'error';
-}

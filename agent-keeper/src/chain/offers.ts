@@ -87,3 +87,8 @@ export function region(country: Hex, area: number): { country?: string; area?: O
 export function ascii(value: Hex): string {
   return hexToString(value).replace(/\0+$/, '');
 }
+
+/** The first line of a viem error's short message: what a person needs to read. */
+export function rpcErrorMessage(error: unknown): string {
+  return ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0] ?? 'error';
+}

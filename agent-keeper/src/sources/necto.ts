@@ -7,12 +7,11 @@ import type { Address, PublicClient } from 'viem';
 import { deployments, nectoMarketAbi } from '@necto/contracts';
 import { memoryOf, resolveGpuModel } from '../gpu-models.ts';
 import { tokenPerGpuHour, usdPerGpuHour } from '../normalize.ts';
-import { readOffers } from '../chain/offers.ts';
+import { readOffers, rpcErrorMessage } from '../chain/offers.ts';
 import type { OnchainOffer } from '../chain/offers.ts';
 import type { Quote, Rejection } from '../quote.ts';
 import { SourceError } from './source.ts';
 import type { Source, SourceContext, SourceResult } from './source.ts';
-
 
 /** The market to read: NECTO_MARKET_ADDRESS, or the deployment of NECTO_CHAIN_ID (default 31337). */
 export function nectoMarketAddress(env: NodeJS.ProcessEnv = process.env): Address {
@@ -40,7 +39,7 @@ export const necto: Source = {
     try {
       offers = await readOffers(client as PublicClient, market);
     } catch (error) {
-      throw new SourceError(`cannot read the market at ${market} on ${context.baseUrl}: ${shortError(error)}`);
+      throw new SourceError(`cannot read the market at ${market} on ${context.baseUrl}: ${rpcErrorMessage(error)}`);
     }
     const dynamicPrices = new Map(
       await Promise.all(
@@ -88,7 +87,6 @@ export const necto: Source = {
   },
 };
 
-
 type Priced = Pick<Quote, 'pricingModel' | 'raw' | 'effectiveMicroUsdPerGpuHour' | 'tokenRate' | 'note'>;
 
 async function price(
@@ -124,10 +122,4 @@ async function price(
     };
   }
   return { reason: `pricing model ${offer.pricing} is for gateways only` };
-}
-
-
-
-function shortError(error: unknown): string {
-  return ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0] ?? 'error';
 }
