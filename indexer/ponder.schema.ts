@@ -28,6 +28,7 @@ export const jobStatus = onchainEnum('job_status', [
   'Cancelled',
   'Unroutable',
   'Refunded',
+  'Expired',
 ]);
 export const teamRole = onchainEnum('team_role', ['None', 'Viewer', 'User', 'Admin']);
 export const offerEventKind = onchainEnum('offer_event_kind', [
@@ -45,6 +46,7 @@ export const escrowKind = onchainEnum('escrow_kind', [
   'CancelRefund',
   'Withdrawal',
 ]);
+export const treasuryKind = onchainEnum('treasury_kind', ['Deposit', 'Withdrawal', 'JobFunding', 'CreditBack']);
 
 /* PROVIDERS AND OFFERS */
 
@@ -79,7 +81,7 @@ export const offer = onchainTable(
     /** Canonical GPU model id, e.g. "H100-80G" (the bytes16 decoded as ASCII). */
     gpuModel: t.text().notNull(),
     gpuCount: t.integer().notNull(),
-    /** Derived from job events: routes reserve, reroutes move, completion/cancel/refund free. */
+    /** Derived from job events: routes reserve, reroutes move, completion, cancel, expiry and refund free. */
     gpusInUse: t.integer().notNull(),
     vramGb: t.integer().notNull(),
     /** ISO 3166 alpha-2, null when unknown. */
@@ -89,8 +91,15 @@ export const offer = onchainTable(
     /** 0 = open-ended. */
     availableUntil: t.bigint().notNull(),
     pricing: pricingModel('pricing').notNull(),
+    /**
+     * What the owner commits to, micro-USD per GPU-hour, never zero: the exact price of a Necto
+     * seller's Fixed offer, the floor of its Dynamic offer (a route pays floor x (1 + slope x
+     * gpusInUse / gpuCount)), and the USD ceiling no route may exceed for a Token offer and for
+     * every gateway offer, whatever its model.
+     */
     price: t.bigint().notNull(),
     demandSlopeBps: t.integer().notNull(),
+    /** Token offers: the token's CoinGecko id (bytes32) and micro-tokens per GPU-hour; zero otherwise. */
     tokenId: t.hex().notNull(),
     tokenAmount: t.bigint().notNull(),
     state: capacityState('state').notNull(),
@@ -117,6 +126,7 @@ export const offerEvent = onchainTable(
     offerId: t.integer().notNull(),
     kind: offerEventKind('kind').notNull(),
     pricing: pricingModel('pricing'),
+    /** Exact price, floor or USD ceiling, as on `offer.price`. */
     price: t.bigint(),
     demandSlopeBps: t.integer(),
     tokenId: t.hex(),
@@ -157,11 +167,15 @@ export const job = onchainTable(
     workloadURI: t.text().notNull(),
     workloadHash: t.hex().notNull(),
     maxPricePerGpuHour: t.bigint().notNull(),
+    /** Seconds after each route or reroute during which the provider may not start (0 = at once). */
+    reviewSeconds: t.integer().notNull(),
     rerouteOptIn: t.boolean().notNull(),
     status: jobStatus('status').notNull(),
     offerId: t.integer(),
     providerId: t.integer(),
     pricePerGpuHour: t.bigint(),
+    /** The protocol fee the last route or reroute fixed for this job (null until routed). */
+    feeBps: t.integer(),
     decisionRoot: t.hex(),
     rerouteCount: t.integer().notNull(),
     /** maxPricePerGpuHour x gpuCount x hoursRequested. */
@@ -178,12 +192,16 @@ export const job = onchainTable(
     requestedBlock: t.bigint().notNull(),
     requestedTx: t.hex().notNull(),
     requestedAt: t.bigint().notNull(),
+    /** Block time of the last route or reroute. */
     routedAt: t.bigint(),
+    /** routedAt + reviewSeconds: the provider may not start before; a reroute starts it again. */
+    reviewEndsAt: t.bigint(),
     startedAt: t.bigint(),
     completedAt: t.bigint(),
     cancelledAt: t.bigint(),
     unroutableAt: t.bigint(),
     refundedAt: t.bigint(),
+    expiredAt: t.bigint(),
     updatedAt: t.bigint().notNull(),
   }),
   (table) => ({
@@ -241,8 +259,11 @@ export const routingDecision = onchainTable(
 
 /**
  * Every movement of escrowed USDC. `account` is who the amount belongs to: the buyer for deposits
- * and refunds of Tracked jobs (null for Untracked jobs: no buyer value anywhere), the payout address
- * for earning credits, the treasury for fee credits, the withdrawing account for withdrawals.
+ * and refunds of Tracked jobs without a team (null for Untracked jobs: no buyer value anywhere), the
+ * payout address for earning credits, the treasury for fee credits, the withdrawing account for
+ * withdrawals. A team job's deposit comes from, and its refunds go back to, the team's treasury:
+ * `teamId` is set and `account` is null (the member who requested it is on the job and in
+ * teamTreasuryMovement).
  */
 export const escrowMovement = onchainTable(
   'escrow_movement',
@@ -251,12 +272,14 @@ export const escrowMovement = onchainTable(
     kind: escrowKind('kind').notNull(),
     jobId: t.bigint(),
     account: t.hex(),
+    teamId: t.integer(),
     amount: t.bigint().notNull(),
     ...eventSource(t),
   }),
   (table) => ({
     jobIdx: index().on(table.jobId),
     accountIdx: index().on(table.account),
+    teamIdx: index().on(table.teamId),
     kindIdx: index().on(table.kind),
     timestampIdx: index().on(table.timestamp),
   }),
@@ -287,12 +310,21 @@ export const earningsAccount = onchainTable('earnings_account', (t) => ({
 
 /* PROTOCOL */
 
-/** A single row, id "protocol". */
+/**
+ * A single row, id "protocol". `feeBps` applies to jobs routed from then on (each job keeps the fee
+ * it was routed with). The pending admin transfer and delay change of AccessControlDefaultAdminRules:
+ * `pendingAdmin` may accept from `pendingAdminSchedule` on; a change of the admin role ends the
+ * transfer. `pendingAdminDelay` takes effect at `pendingAdminDelaySchedule` (no event marks that).
+ */
 export const protocolSetting = onchainTable('protocol_setting', (t) => ({
   id: t.text().primaryKey(),
   feeBps: t.integer().notNull(),
   treasury: t.hex(),
   paused: t.boolean().notNull(),
+  pendingAdmin: t.hex(),
+  pendingAdminSchedule: t.bigint(),
+  pendingAdminDelay: t.bigint(),
+  pendingAdminDelaySchedule: t.bigint(),
   updatedBlock: t.bigint().notNull(),
   updatedAt: t.bigint().notNull(),
 }));
@@ -319,11 +351,27 @@ export const team = onchainTable(
     name: t.text().notNull(),
     creator: t.hex().notNull(),
     whitelistEnabled: t.boolean().notNull(),
-    /** Deposits the team may commit per spending window (0 = no cap). */
+    /** What the team's jobs may commit over a rolling 30 days (0 = no cap); the market counts it. */
     spendingCap: t.bigint().notNull(),
-    windowStart: t.bigint(),
-    spentInWindow: t.bigint().notNull(),
-    totalCommitted: t.bigint().notNull(),
+    /**
+     * The treasury, from the market's events; always deposited = balance + committed + spent +
+     * withdrawn. `balance`: not committed to any job (what jobs draw on and Admins withdraw), as the
+     * market reported it after the team's last movement. `committed`: the deposits of open team
+     * jobs. `spent`: gross settlement of completed team jobs.
+     */
+    balance: t.bigint().notNull(),
+    deposited: t.bigint().notNull(),
+    withdrawn: t.bigint().notNull(),
+    committed: t.bigint().notNull(),
+    spent: t.bigint().notNull(),
+    /**
+     * What counted against the cap (the market's two 30-day spend buckets) as of the team's last
+     * TeamJobFunded or TeamJobCredited, at block time `windowSpendAt` (0 and null before the first).
+     * The count also falls with time, without an event (spend stops counting 30 to 60 days after
+     * its request): the live value is the market's `teamFunds(teamId)`.
+     */
+    windowSpend: t.bigint().notNull(),
+    windowSpendAt: t.bigint(),
     createdAt: t.bigint().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
@@ -361,22 +409,33 @@ export const teamWhitelist = onchainTable(
   (table) => ({ teamIdx: index().on(table.teamId), providerIdx: index().on(table.providerId) }),
 );
 
-/** One row per TeamSpendRecorded: a team job's deposit counted against the cap. */
-export const teamSpend = onchainTable(
-  'team_spend',
+/**
+ * Every change of a team's treasury balance, one per market event: a Deposit (TeamDeposited, by
+ * anyone), a Withdrawal (TeamWithdrawn, by an Admin, to `to`), a team job's JobFunding
+ * (TeamJobFunded: its deposit, at request) and a CreditBack (TeamJobCredited: what the job did not
+ * spend: cancel, unroutable, expiry, the rest after completion, a refund past its deadline).
+ * `account` is the depositor, the Admin, or the member who requested the job. `balance` is the
+ * team's balance after the movement, as the event reports it. `id` is Ponder's event id.
+ */
+export const teamTreasuryMovement = onchainTable(
+  'team_treasury_movement',
   (t) => ({
     id: t.text().primaryKey(),
     teamId: t.integer().notNull(),
-    user: t.hex().notNull(),
-    jobId: t.bigint().notNull(),
+    kind: treasuryKind('kind').notNull(),
+    jobId: t.bigint(),
+    account: t.hex().notNull(),
+    to: t.hex(),
     amount: t.bigint().notNull(),
-    windowStart: t.bigint().notNull(),
-    spentInWindow: t.bigint().notNull(),
-    block: t.bigint().notNull(),
-    tx: t.hex().notNull(),
-    timestamp: t.bigint().notNull(),
+    balance: t.bigint().notNull(),
+    ...eventSource(t),
   }),
-  (table) => ({ teamIdx: index().on(table.teamId), userIdx: index().on(table.user), jobIdx: index().on(table.jobId) }),
+  (table) => ({
+    teamIdx: index().on(table.teamId, table.block, table.logIndex),
+    accountIdx: index().on(table.account),
+    jobIdx: index().on(table.jobId),
+    kindIdx: index().on(table.kind),
+  }),
 );
 
 /* DERIVED */
@@ -420,8 +479,9 @@ export const offerUtilization = onchainTable(
 
 /**
  * id = `${teamId}-${user}-${providerId}-${day}`, day of the request. `committed` = deposits of
- * the team's jobs requested that day (what the cap counts), attributed to the provider currently
- * holding the job (providerId 0 = not routed). `paid` = gross settlement of those jobs.
+ * the team's jobs requested that day, attributed to the provider currently holding the job
+ * (providerId 0 = not routed). `paid` = gross settlement of those jobs; `creditedBack` = what
+ * went back to the treasury (so committed - creditedBack is what the cap counted for them).
  */
 export const teamDailySpend = onchainTable(
   'team_daily_spend',
@@ -433,6 +493,7 @@ export const teamDailySpend = onchainTable(
     day: t.integer().notNull(),
     committed: t.bigint().notNull(),
     paid: t.bigint().notNull(),
+    creditedBack: t.bigint().notNull(),
     jobs: t.integer().notNull(),
   }),
   (table) => ({
@@ -504,6 +565,7 @@ export const jobRelations = relations(job, ({ one, many }) => ({
   transitions: many(jobTransition),
   routingDecisions: many(routingDecision),
   escrowMovements: many(escrowMovement),
+  treasuryMovements: many(teamTreasuryMovement),
 }));
 
 export const jobTransitionRelations = relations(jobTransition, ({ one }) => ({
@@ -523,7 +585,7 @@ export const teamRelations = relations(team, ({ many }) => ({
   members: many(teamMember),
   whitelist: many(teamWhitelist),
   jobs: many(job),
-  spends: many(teamSpend),
+  treasuryMovements: many(teamTreasuryMovement),
   dailySpend: many(teamDailySpend),
 }));
 
@@ -536,9 +598,9 @@ export const teamWhitelistRelations = relations(teamWhitelist, ({ one }) => ({
   provider: one(provider, { fields: [teamWhitelist.providerId], references: [provider.id] }),
 }));
 
-export const teamSpendRelations = relations(teamSpend, ({ one }) => ({
-  team: one(team, { fields: [teamSpend.teamId], references: [team.id] }),
-  job: one(job, { fields: [teamSpend.jobId], references: [job.id] }),
+export const teamTreasuryMovementRelations = relations(teamTreasuryMovement, ({ one }) => ({
+  team: one(team, { fields: [teamTreasuryMovement.teamId], references: [team.id] }),
+  job: one(job, { fields: [teamTreasuryMovement.jobId], references: [job.id] }),
 }));
 
 export const teamDailySpendRelations = relations(teamDailySpend, ({ one }) => ({

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {console2} from "forge-std/console2.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -8,7 +8,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {NectoMarket} from "../contracts/src/NectoMarket.sol";
 import {TeamAccess} from "../contracts/src/TeamAccess.sol";
 import {LocalUSDC} from "../contracts/src/tokens/LocalUSDC.sol";
-import {ITeamAccess} from "../contracts/src/interfaces/ITeamAccess.sol";
+import {INectoMarket} from "../contracts/src/interfaces/INectoMarket.sol";
 import {NectoScript} from "./NectoScript.sol";
 
 /// @title Deploys the Necto contracts to any EVM chain and records them in deployments/<chainId>.json.
@@ -17,8 +17,12 @@ import {NectoScript} from "./NectoScript.sol";
 ///   USDC_ADDRESS          an existing 6-decimal USDC; unset deploys LocalUSDC (faucet, permit)
 ///   KEEPER_ADDRESS        granted KEEPER_ROLE; anvil account 1 locally, the deployer elsewhere
 ///   GUARDIAN_ADDRESS      granted GUARDIAN_ROLE; anvil account 2 locally, the deployer elsewhere
-///   START_WINDOW          seconds a provider has to start a routed job (default 2 hours)
-///   COMPLETION_GRACE      seconds past the booked hours to report completion (default 1 day)
+///   START_WINDOW          seconds a provider has to start a routed job once its review window has
+///                         passed (default 2 hours; 10 minutes to 7 days)
+///   COMPLETION_GRACE      seconds past the booked hours to report completion (default 1 day;
+///                         10 minutes to 30 days)
+/// forge deploys the market's OfferBook and TreasuryBook libraries first and links them. This
+/// script imports NectoMarket, so it is compiled through the IR pipeline as the market is.
 /// Usage: see script/README.md.
 contract Deploy is NectoScript {
     struct Config {
@@ -32,7 +36,7 @@ contract Deploy is NectoScript {
     }
 
     struct Deployment {
-        NectoMarket market;
+        INectoMarket market;
         TeamAccess teamAccess;
         address usdc;
         bool usdcIsLocal;
@@ -49,19 +53,13 @@ contract Deploy is NectoScript {
         d.usdcIsLocal = cfg.existingUsdc == address(0);
         d.usdc = d.usdcIsLocal ? address(new LocalUSDC(cfg.deployer)) : cfg.existingUsdc;
 
-        // TeamAccess and the market name each other: TeamAccess is built for the market's address.
-        address predictedMarket = vm.computeCreateAddress(cfg.deployer, vm.getNonce(cfg.deployer) + 1);
-        d.teamAccess = new TeamAccess(predictedMarket);
-        d.market = new NectoMarket(
-            cfg.deployer,
-            IERC20(d.usdc),
-            ITeamAccess(address(d.teamAccess)),
-            cfg.startWindow,
-            cfg.completionGrace
-        );
-        require(
-            address(d.market) == predictedMarket,
-            "Deploy: market address differs from the one TeamAccess trusts"
+        d.teamAccess = new TeamAccess();
+        d.market = INectoMarket(
+            address(
+                new NectoMarket(
+                    cfg.deployer, IERC20(d.usdc), d.teamAccess, cfg.startWindow, cfg.completionGrace
+                )
+            )
         );
 
         d.market.grantRole(d.market.KEEPER_ROLE(), cfg.keeper);
@@ -79,8 +77,8 @@ contract Deploy is NectoScript {
         if (cfg.existingUsdc != address(0)) _checkUsdc(cfg.existingUsdc);
         cfg.keeper = _envAddress("KEEPER_ADDRESS", vm.addr(vm.deriveKey(ANVIL_MNEMONIC, 1)), cfg.deployer);
         cfg.guardian = _envAddress("GUARDIAN_ADDRESS", vm.addr(vm.deriveKey(ANVIL_MNEMONIC, 2)), cfg.deployer);
-        cfg.startWindow = _envSeconds("START_WINDOW", 2 hours);
-        cfg.completionGrace = _envSeconds("COMPLETION_GRACE", 1 days);
+        cfg.startWindow = _envSeconds("START_WINDOW", 2 hours, 10 minutes, 7 days);
+        cfg.completionGrace = _envSeconds("COMPLETION_GRACE", 1 days, 10 minutes, 30 days);
     }
 
     function _checkUsdc(address usdc) private view {

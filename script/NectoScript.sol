@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {Script} from "forge-std/Script.sol";
 import {VmSafe} from "forge-std/Vm.sol";
@@ -39,10 +39,21 @@ abstract contract NectoScript is Script {
         if (value == address(0)) revert(string.concat(name, " must not be the zero address"));
     }
 
-    /// @dev A positive number of seconds from the environment, or `defaultValue`.
-    function _envSeconds(string memory name, uint256 defaultValue) internal view returns (uint256 value) {
+    /// @dev A number of seconds from the environment within [min, max] (the market's own bounds,
+    /// checked here so a bad value fails before anything is sent), or `defaultValue`.
+    function _envSeconds(string memory name, uint256 defaultValue, uint256 min, uint256 max)
+        internal
+        view
+        returns (uint256 value)
+    {
         value = _envIsSet(name) ? vm.envUint(name) : defaultValue;
-        if (value == 0) revert(string.concat(name, " must be a positive number of seconds"));
+        if (value < min || value > max) {
+            revert(
+                string.concat(
+                    name, " must be between ", vm.toString(min), " and ", vm.toString(max), " seconds"
+                )
+            );
+        }
     }
 
     /// @dev Unset and empty are the same: CI systems often pass empty variables.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {console2} from "forge-std/console2.sol";
 
-import {NectoMarket} from "../contracts/src/NectoMarket.sol";
+import {INectoMarket} from "../contracts/src/interfaces/INectoMarket.sol";
 import {TeamAccess} from "../contracts/src/TeamAccess.sol";
 import {LocalUSDC} from "../contracts/src/tokens/LocalUSDC.sol";
 import {TeamRole} from "../contracts/src/interfaces/ITeamAccess.sol";
@@ -13,9 +13,11 @@ import {NectoScript} from "./NectoScript.sol";
 
 /// @title Builds the demo world on a fresh deployment and records it in deployments/<chainId>.seed.json.
 /// @notice Eight gateways for the external networks, three Necto sellers, a team with an Admin, a
-/// User and a Viewer, funded buyers, and two jobs waiting for the keeper: a Tracked team job and an
-/// Untracked job controlled by a job key. Prices are micro-USD per GPU-hour; gateway prices are
-/// reference quotes (the keeper prices external networks live), token amounts are micro-tokens.
+/// User and a Viewer and a funded treasury, funded buyers, and two jobs waiting for the keeper: a
+/// Tracked team job drawn on the treasury and an Untracked job controlled by a job key, with a
+/// review window. Prices are micro-USD per GPU-hour; a gateway offer's price is the USD ceiling its
+/// operator commits to (the keeper prices external networks live, never above it); a Token offer
+/// carries micro-tokens per GPU-hour and its seller's USD ceiling.
 /// @dev Actors are accounts of SEED_MNEMONIC (anvil's mnemonic on the local chain, required
 /// elsewhere): 0 admin and gateway operator, 3-5 sellers, 6-8 team Admin/User/Viewer, 9 buyer.
 /// The market admin is DEPLOYER_PRIVATE_KEY, as for Deploy. Needs the LocalUSDC faucet.
@@ -29,6 +31,8 @@ contract Seed is NectoScript {
     uint32 internal constant JOB_KEY_INDEX = 100;
     uint256 internal constant WALLET_FUNDING = 100_000e6;
     uint256 internal constant TEAM_SPENDING_CAP = 5_000e6;
+    uint256 internal constant TEAM_TREASURY_DEPOSIT = 2_000e6;
+    uint32 internal constant UNTRACKED_REVIEW_SECONDS = 10 minutes;
     uint8 internal constant NO_SPOT_OR_AUCTION =
         (uint8(1) << uint8(PricingModel.Spot)) | (uint8(1) << uint8(PricingModel.Auction));
 
@@ -37,7 +41,7 @@ contract Seed is NectoScript {
     string internal constant GATEWAYS = "gateways";
     string internal constant SELLERS = "sellers";
 
-    NectoMarket internal market;
+    INectoMarket internal market;
     TeamAccess internal teams;
     LocalUSDC internal usdc;
     string internal deployment;
@@ -50,7 +54,7 @@ contract Seed is NectoScript {
         _seedGateways();
         uint32[] memory sellerIds = _seedSellers();
         uint32 teamId = _seedTeam(sellerIds);
-        _fundWallets();
+        _fundWallets(teamId);
         _requestTrackedTeamJob(teamId);
         _requestUntrackedJob();
         _record();
@@ -64,7 +68,7 @@ contract Seed is NectoScript {
             revert(string.concat("Seed: ", path, " not found: run script/Deploy.s.sol first"));
         }
         deployment = vm.readFile(path);
-        market = NectoMarket(vm.parseJsonAddress(deployment, ".contracts.NectoMarket"));
+        market = INectoMarket(vm.parseJsonAddress(deployment, ".contracts.NectoMarket"));
         teams = TeamAccess(vm.parseJsonAddress(deployment, ".contracts.TeamAccess"));
         usdc = LocalUSDC(vm.parseJsonAddress(deployment, ".contracts.USDC"));
         if (!vm.parseJsonBool(deployment, ".usdcIsLocal")) {
@@ -84,7 +88,7 @@ contract Seed is NectoScript {
         }
 
         adminKey = _deployerKey();
-        if (!market.hasRole(market.DEFAULT_ADMIN_ROLE(), vm.addr(adminKey))) {
+        if (market.defaultAdmin() != vm.addr(adminKey)) {
             revert("Seed: DEPLOYER_PRIVATE_KEY is not the market admin");
         }
         if (_envIsSet("SEED_MNEMONIC")) {
@@ -106,14 +110,16 @@ contract Seed is NectoScript {
 
     function _seedGateways() private {
         vm.startBroadcast(adminKey);
-        _gateway("akash", "Akash", _usd("H100-80G", 16, "US", Area.NA, PricingModel.Auction, 1_450_000));
-        _gateway("ionet", "io.net", _token("A100-80G", 32, "US", Area.NA, "io-net", 1_100_000));
-        _gateway("aws-spot", "AWS EC2 Spot", _usd("H100-80G", 8, "US", Area.NA, PricingModel.Spot, 3_100_000));
-        _gateway("render", "Render", _token("RTX4090-24G", 24, "", Area.None, "render-token", 120_000));
-        _gateway("nosana", "Nosana", _token("RTX4090-24G", 12, "", Area.EU, "nosana", 600_000));
-        _gateway("runpod", "RunPod", _usd("H100-80G", 8, "US", Area.NA, PricingModel.Fixed, 2_690_000));
-        _gateway("lambda", "Lambda", _usd("H100-80G", 8, "US", Area.NA, PricingModel.Fixed, 2_990_000));
-        _gateway("vast", "Vast.ai", _usd("RTX4090-24G", 8, "NL", Area.EU, PricingModel.Fixed, 380_000));
+        _gateway("akash", "Akash", _usd("H100-80G", 16, "US", Area.NA, PricingModel.Auction, 3_000_000));
+        _gateway("ionet", "io.net", _token("A100-80G", 32, "US", Area.NA, "io-net", 1_100_000, 2_500_000));
+        _gateway("aws-spot", "AWS EC2 Spot", _usd("H100-80G", 8, "US", Area.NA, PricingModel.Spot, 6_000_000));
+        _gateway(
+            "render", "Render", _token("RTX4090-24G", 24, "", Area.None, "render-token", 120_000, 1_500_000)
+        );
+        _gateway("nosana", "Nosana", _token("RTX4090-24G", 12, "", Area.EU, "nosana", 600_000, 1_000_000));
+        _gateway("runpod", "RunPod", _usd("H100-80G", 8, "US", Area.NA, PricingModel.Fixed, 4_000_000));
+        _gateway("lambda", "Lambda", _usd("H100-80G", 8, "US", Area.NA, PricingModel.Fixed, 4_000_000));
+        _gateway("vast", "Vast.ai", _usd("RTX4090-24G", 8, "NL", Area.EU, PricingModel.Fixed, 800_000));
         vm.stopBroadcast();
     }
 
@@ -144,7 +150,7 @@ contract Seed is NectoScript {
         sellerIds[1] = _seller(FIRST_SELLER_INDEX + 1, "oregon-ml-cloud", "Oregon ML Cloud", offers);
 
         offers = new OfferParams[](1);
-        offers[0] = _token("RTX4090-24G", 6, "JP", Area.APAC, "render-token", 150_000);
+        offers[0] = _token("RTX4090-24G", 6, "JP", Area.APAC, "render-token", 150_000, 1_500_000);
         sellerIds[2] = _seller(FIRST_SELLER_INDEX + 2, "tokyo-render-farm", "Tokyo Render Farm", offers);
     }
 
@@ -166,7 +172,7 @@ contract Seed is NectoScript {
         vm.serializeString(SEED, SELLERS, sellers);
     }
 
-    /* TEAM: Admin, User, Viewer; a whitelist of USD-priced providers and a spending cap */
+    /* TEAM: Admin, User, Viewer; a whitelist of USD-priced providers, a spending cap, a treasury */
 
     function _seedTeam(uint32[] memory sellerIds) private returns (uint32 teamId) {
         uint256[] memory whitelist = new uint256[](sellerIds.length + 2);
@@ -193,22 +199,29 @@ contract Seed is NectoScript {
         vm.serializeAddress(team, "admin", _actor(TEAM_ADMIN_INDEX));
         vm.serializeAddress(team, "user", _actor(TEAM_USER_INDEX));
         vm.serializeAddress(team, "viewer", _actor(TEAM_VIEWER_INDEX));
-        vm.serializeUint(team, "spendingCapPerWindow", TEAM_SPENDING_CAP);
+        vm.serializeUint(team, "spendingCap", TEAM_SPENDING_CAP);
+        vm.serializeUint(team, "treasuryDeposit", TEAM_TREASURY_DEPOSIT);
         team = vm.serializeUint(team, "whitelistedProviderIds", whitelist);
         vm.serializeString(SEED, "team", team);
     }
 
-    function _fundWallets() private {
+    /// @dev Wallets for the team Admin, the team User and the buyer; the Admin funds the treasury.
+    function _fundWallets(uint32 teamId) private {
         vm.startBroadcast(adminKey);
         usdc.mint(_actor(TEAM_ADMIN_INDEX), WALLET_FUNDING);
         usdc.mint(_actor(TEAM_USER_INDEX), WALLET_FUNDING);
         usdc.mint(_actor(BUYER_INDEX), WALLET_FUNDING);
         vm.stopBroadcast();
+        vm.startBroadcast(_actorKey(TEAM_ADMIN_INDEX));
+        usdc.approve(address(market), TEAM_TREASURY_DEPOSIT);
+        market.depositToTeam(teamId, TEAM_TREASURY_DEPOSIT);
+        vm.stopBroadcast();
     }
 
     /* JOBS: waiting for the keeper to route them */
 
-    /// @dev 2x H100 for 4 hours at up to $3.00, any region, no spot or auction capacity.
+    /// @dev 2x H100 for 4 hours at up to $3.00, any region, no spot or auction capacity, drawn on
+    /// the team's treasury (no approval), no review window.
     function _requestTrackedTeamJob(uint32 teamId) private {
         JobRequest memory req =
             _job("H100-80G", 2, Area.None, 4, 3_000_000, "ghcr.io/helix-bio/esm-finetune:2.1");
@@ -216,7 +229,9 @@ contract Seed is NectoScript {
         req.mode = JobMode.Tracked;
         req.teamId = teamId;
         req.rerouteOptIn = true;
-        uint256 jobId = _request(_actorKey(TEAM_USER_INDEX), req);
+        vm.startBroadcast(_actorKey(TEAM_USER_INDEX));
+        uint256 jobId = market.requestJob(req);
+        vm.stopBroadcast();
 
         string memory job = "trackedJob";
         vm.serializeUint(job, "jobId", jobId);
@@ -227,18 +242,21 @@ contract Seed is NectoScript {
         console2.log("Tracked job   %d: team %d, submitted by the team User", jobId, teamId);
     }
 
-    /// @dev 4x A100 for 6 hours at up to $2.00 in North America, controlled by a job key.
+    /// @dev 4x A100 for 6 hours at up to $2.00 in North America, controlled by a job key, with a
+    /// 10-minute review window in which the buyer's app verifies the decision.
     function _requestUntrackedJob() private {
         uint256 jobKeyPk = _actorKey(JOB_KEY_INDEX);
         JobRequest memory req =
             _job("A100-80G", 4, Area.NA, 6, 2_000_000, "docker.io/vllm/vllm-openai:v0.6.3");
         req.mode = JobMode.Untracked;
         req.jobKey = vm.addr(jobKeyPk);
+        req.reviewSeconds = UNTRACKED_REVIEW_SECONDS;
         uint256 jobId = _request(_actorKey(BUYER_INDEX), req);
 
         string memory job = "untrackedJob";
         vm.serializeUint(job, "jobId", jobId);
         vm.serializeAddress(job, "jobKey", req.jobKey);
+        vm.serializeUint(job, "reviewSeconds", req.reviewSeconds);
         // A local demo key: whoever holds it controls the job. Never do this with real funds.
         vm.serializeBytes32(job, "jobKeyPrivateKey", bytes32(jobKeyPk));
         job = vm.serializeUint(job, "deposit", _deposit(req));
@@ -296,7 +314,7 @@ contract Seed is NectoScript {
         return vm.addr(_actorKey(index));
     }
 
-    /// @dev An offer priced in USD: Fixed, or a reference quote for a gateway's Spot or Auction capacity.
+    /// @dev An offer priced in USD: a seller's Fixed price, or a gateway's USD ceiling.
     function _usd(
         string memory gpuModel,
         uint16 gpuCount,
@@ -327,15 +345,17 @@ contract Seed is NectoScript {
     }
 
     /// @param coingeckoId The token's CoinGecko id, which the keeper's price feed looks up.
+    /// @param usdCeiling The most a route may pay per GPU-hour, whatever the token's rate.
     function _token(
         string memory gpuModel,
         uint16 gpuCount,
         string memory country,
         Area area,
         string memory coingeckoId,
-        uint64 microTokensPerGpuHour
+        uint64 microTokensPerGpuHour,
+        uint64 usdCeiling
     ) private pure returns (OfferParams memory p) {
-        p = _usd(gpuModel, gpuCount, country, area, PricingModel.Token, 0);
+        p = _usd(gpuModel, gpuCount, country, area, PricingModel.Token, usdCeiling);
         p.tokenId = bytes32(bytes(coingeckoId));
         p.tokenAmount = microTokensPerGpuHour;
     }

@@ -44,13 +44,11 @@ export async function routeJob(jobId: bigint, deps: RouteDeps): Promise<RouteOut
   const job = await market.readJob(jobId);
   if (job.status !== 'Requested') return { status: 'not-waiting', jobId, job };
 
-  const [offers, providers, chainNow] = await Promise.all([
-    market.readOffers(),
-    market.readProviders(),
-    market.blockTimestamp(),
-  ]);
-  const whitelist =
-    job.mode === 'Tracked' && job.teamId !== 0 ? await market.teamWhitelist(job.teamId, providers) : undefined;
+  const providers = await market.readProviders();
+  const teamJob = job.mode === 'Tracked' && job.teamId !== 0;
+  const [whitelist, submitterActive] = teamJob
+    ? await Promise.all([market.teamWhitelist(job.teamId, providers), market.teamSubmitterActive(job.teamId, job.controller)])
+    : [undefined, true];
   const request = requestOf(job, whitelist && allowedProviders(whitelist, providers));
 
   // The job's own chain is where its Necto sellers are read, in either provider mode.
@@ -58,7 +56,12 @@ export async function routeJob(jobId: bigint, deps: RouteDeps): Promise<RouteOut
   const result = await scanSources(deps.sources, config, {
     ...(deps.onSourceDone && { onSourceDone: deps.onSourceDone }),
   });
-  const quotes = withCarriers(result.quotes, job, offers, providers, chainNow);
+  // The offers and the time as close to the route transaction as the decision allows.
+  const [offers, now] = await Promise.all([market.readOffers(), market.routeTime()]);
+  const carried = withCarriers(result.quotes, job, { offers, providers, now, startWindow: market.startWindow });
+  // A revoked member's job can be carried by no offer: it is marked unroutable, refunding its team.
+  const revoked = `the submitter ${job.controller.toLowerCase()} is no longer a User or Admin of team ${job.teamId}`;
+  const quotes = submitterActive ? carried : carried.map((quote) => ({ ...quote, onchain: { unavailable: revoked } }));
   const decision = decide(request, quotes, result.now);
   const record = buildRecord({
     scan: result,

@@ -60,6 +60,19 @@ export const nectoMarketAbi = [
   },
   {
     "type": "function",
+    "name": "INITIAL_ADMIN_DELAY",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint48",
+        "internalType": "uint48"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "JOB_ACTION_TYPEHASH",
     "inputs": [],
     "outputs": [
@@ -86,6 +99,19 @@ export const nectoMarketAbi = [
   },
   {
     "type": "function",
+    "name": "MAX_COMPLETION_GRACE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "MAX_FEE_BPS",
     "inputs": [],
     "outputs": [
@@ -99,6 +125,78 @@ export const nectoMarketAbi = [
   },
   {
     "type": "function",
+    "name": "MAX_REVIEW_SECONDS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_START_WINDOW",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MIN_COMPLETION_GRACE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MIN_START_WINDOW",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "SPEND_EPOCH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "acceptDefaultAdminTransfer",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "addOffer",
     "inputs": [
       {
@@ -107,7 +205,7 @@ export const nectoMarketAbi = [
         "internalType": "uint32"
       },
       {
-        "name": "p",
+        "name": "params",
         "type": "tuple",
         "internalType": "struct OfferParams",
         "components": [
@@ -176,11 +274,24 @@ export const nectoMarketAbi = [
     ],
     "outputs": [
       {
-        "name": "offerId",
+        "name": "",
         "type": "uint32",
         "internalType": "uint32"
       }
     ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "beginDefaultAdminTransfer",
+    "inputs": [
+      {
+        "name": "newAdmin",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
     "stateMutability": "nonpayable"
   },
   {
@@ -193,6 +304,13 @@ export const nectoMarketAbi = [
         "internalType": "uint256"
       }
     ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "cancelDefaultAdminTransfer",
+    "inputs": [],
     "outputs": [],
     "stateMutability": "nonpayable"
   },
@@ -219,6 +337,19 @@ export const nectoMarketAbi = [
         "name": "signature",
         "type": "bytes",
         "internalType": "bytes"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "changeDefaultAdminDelay",
+    "inputs": [
+      {
+        "name": "newDelay",
+        "type": "uint48",
+        "internalType": "uint48"
       }
     ],
     "outputs": [],
@@ -317,6 +448,45 @@ export const nectoMarketAbi = [
   },
   {
     "type": "function",
+    "name": "defaultAdmin",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "defaultAdminDelay",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint48",
+        "internalType": "uint48"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "defaultAdminDelayIncreaseWait",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint48",
+        "internalType": "uint48"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "depositOf",
     "inputs": [
       {
@@ -333,6 +503,24 @@ export const nectoMarketAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "depositToTeam",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -398,6 +586,19 @@ export const nectoMarketAbi = [
   },
   {
     "type": "function",
+    "name": "expire",
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "getJob",
     "inputs": [
       {
@@ -408,7 +609,7 @@ export const nectoMarketAbi = [
     ],
     "outputs": [
       {
-        "name": "",
+        "name": "j",
         "type": "tuple",
         "internalType": "struct Job",
         "components": [
@@ -423,6 +624,11 @@ export const nectoMarketAbi = [
             "internalType": "enum JobMode"
           },
           {
+            "name": "status",
+            "type": "uint8",
+            "internalType": "enum JobStatus"
+          },
+          {
             "name": "rerouteOptIn",
             "type": "bool",
             "internalType": "bool"
@@ -431,6 +637,11 @@ export const nectoMarketAbi = [
             "name": "excludedPricing",
             "type": "uint8",
             "internalType": "uint8"
+          },
+          {
+            "name": "gpuModel",
+            "type": "bytes16",
+            "internalType": "bytes16"
           },
           {
             "name": "gpuCount",
@@ -458,9 +669,19 @@ export const nectoMarketAbi = [
             "internalType": "enum Area"
           },
           {
-            "name": "status",
-            "type": "uint8",
-            "internalType": "enum JobStatus"
+            "name": "teamId",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "reviewSeconds",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "maxPricePerGpuHour",
+            "type": "uint64",
+            "internalType": "uint64"
           },
           {
             "name": "offerId",
@@ -473,17 +694,22 @@ export const nectoMarketAbi = [
             "internalType": "uint64"
           },
           {
-            "name": "maxPricePerGpuHour",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "teamId",
-            "type": "uint32",
-            "internalType": "uint32"
+            "name": "feeBps",
+            "type": "uint16",
+            "internalType": "uint16"
           },
           {
             "name": "routedAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "reviewEndsAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "startDeadline",
             "type": "uint40",
             "internalType": "uint40"
           },
@@ -493,14 +719,14 @@ export const nectoMarketAbi = [
             "internalType": "uint40"
           },
           {
+            "name": "completionDeadline",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
             "name": "usedSeconds",
             "type": "uint32",
             "internalType": "uint32"
-          },
-          {
-            "name": "gpuModel",
-            "type": "bytes16",
-            "internalType": "bytes16"
           },
           {
             "name": "decisionRoot",
@@ -790,6 +1016,19 @@ export const nectoMarketAbi = [
   },
   {
     "type": "function",
+    "name": "owner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "pause",
     "inputs": [],
     "outputs": [],
@@ -804,6 +1043,42 @@ export const nectoMarketAbi = [
         "name": "",
         "type": "bool",
         "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "pendingDefaultAdmin",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "newAdmin",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "schedule",
+        "type": "uint48",
+        "internalType": "uint48"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "pendingDefaultAdminDelay",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "newDelay",
+        "type": "uint48",
+        "internalType": "uint48"
+      },
+      {
+        "name": "schedule",
+        "type": "uint48",
+        "internalType": "uint48"
       }
     ],
     "stateMutability": "view"
@@ -921,7 +1196,7 @@ export const nectoMarketAbi = [
         "internalType": "bytes32"
       },
       {
-        "name": "callerConfirmation",
+        "name": "account",
         "type": "address",
         "internalType": "address"
       }
@@ -1002,6 +1277,11 @@ export const nectoMarketAbi = [
           },
           {
             "name": "teamId",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "reviewSeconds",
             "type": "uint32",
             "internalType": "uint32"
           },
@@ -1104,6 +1384,11 @@ export const nectoMarketAbi = [
             "internalType": "uint32"
           },
           {
+            "name": "reviewSeconds",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
             "name": "rerouteOptIn",
             "type": "bool",
             "internalType": "bool"
@@ -1188,6 +1473,13 @@ export const nectoMarketAbi = [
         "internalType": "address"
       }
     ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "rollbackDefaultAdminDelay",
+    "inputs": [],
     "outputs": [],
     "stateMutability": "nonpayable"
   },
@@ -1381,6 +1673,40 @@ export const nectoMarketAbi = [
   },
   {
     "type": "function",
+    "name": "teamFunds",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "balance",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "windowSpend",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "cap",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "spendable",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "treasury",
     "inputs": [],
     "outputs": [
@@ -1449,6 +1775,79 @@ export const nectoMarketAbi = [
     "stateMutability": "nonpayable"
   },
   {
+    "type": "function",
+    "name": "withdrawFromTeam",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "to",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "DefaultAdminDelayChangeCanceled",
+    "inputs": [],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DefaultAdminDelayChangeScheduled",
+    "inputs": [
+      {
+        "name": "newDelay",
+        "type": "uint48",
+        "indexed": false,
+        "internalType": "uint48"
+      },
+      {
+        "name": "effectSchedule",
+        "type": "uint48",
+        "indexed": false,
+        "internalType": "uint48"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DefaultAdminTransferCanceled",
+    "inputs": [],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DefaultAdminTransferScheduled",
+    "inputs": [
+      {
+        "name": "newAdmin",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "acceptSchedule",
+        "type": "uint48",
+        "indexed": false,
+        "internalType": "uint48"
+      }
+    ],
+    "anonymous": false
+  },
+  {
     "type": "event",
     "name": "EIP712DomainChanged",
     "inputs": [],
@@ -1488,6 +1887,12 @@ export const nectoMarketAbi = [
         "type": "uint256",
         "indexed": true,
         "internalType": "uint256"
+      },
+      {
+        "name": "from",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "enum JobStatus"
       },
       {
         "name": "refund",
@@ -1543,6 +1948,25 @@ export const nectoMarketAbi = [
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "JobExpired",
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "from",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "enum JobStatus"
       }
     ],
     "anonymous": false
@@ -1679,6 +2103,12 @@ export const nectoMarketAbi = [
         "internalType": "uint64"
       },
       {
+        "name": "reviewSeconds",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      },
+      {
         "name": "rerouteOptIn",
         "type": "bool",
         "indexed": false,
@@ -1722,6 +2152,12 @@ export const nectoMarketAbi = [
         "internalType": "uint64"
       },
       {
+        "name": "feeBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
         "name": "previousRoot",
         "type": "bytes32",
         "indexed": false,
@@ -1759,6 +2195,12 @@ export const nectoMarketAbi = [
         "internalType": "uint64"
       },
       {
+        "name": "feeBps",
+        "type": "uint16",
+        "indexed": false,
+        "internalType": "uint16"
+      },
+      {
         "name": "decisionRoot",
         "type": "bytes32",
         "indexed": false,
@@ -1776,12 +2218,6 @@ export const nectoMarketAbi = [
         "type": "uint256",
         "indexed": true,
         "internalType": "uint256"
-      },
-      {
-        "name": "offerId",
-        "type": "uint32",
-        "indexed": true,
-        "internalType": "uint32"
       }
     ],
     "anonymous": false
@@ -2137,6 +2573,154 @@ export const nectoMarketAbi = [
   },
   {
     "type": "event",
+    "name": "TeamDeposited",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "indexed": true,
+        "internalType": "uint32"
+      },
+      {
+        "name": "from",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "balance",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "TeamJobCredited",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "indexed": true,
+        "internalType": "uint32"
+      },
+      {
+        "name": "jobId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "balance",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "windowSpend",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "TeamJobFunded",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "indexed": true,
+        "internalType": "uint32"
+      },
+      {
+        "name": "jobId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "submitter",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "balance",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "windowSpend",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "TeamWithdrawn",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "indexed": true,
+        "internalType": "uint32"
+      },
+      {
+        "name": "by",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "to",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "balance",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "Unpaused",
     "inputs": [
       {
@@ -2152,6 +2736,33 @@ export const nectoMarketAbi = [
     "type": "error",
     "name": "AccessControlBadConfirmation",
     "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "AccessControlEnforcedDefaultAdminDelay",
+    "inputs": [
+      {
+        "name": "schedule",
+        "type": "uint48",
+        "internalType": "uint48"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "AccessControlEnforcedDefaultAdminRules",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "AccessControlInvalidDefaultAdmin",
+    "inputs": [
+      {
+        "name": "defaultAdmin",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
   },
   {
     "type": "error",
@@ -2192,6 +2803,27 @@ export const nectoMarketAbi = [
   },
   {
     "type": "error",
+    "name": "JobRegistry_CompletionGraceOutOfRange",
+    "inputs": [
+      {
+        "name": "completionGrace",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "min",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "JobRegistry_FeeTooHigh",
     "inputs": [
       {
@@ -2219,6 +2851,22 @@ export const nectoMarketAbi = [
         "name": "jobModel",
         "type": "bytes16",
         "internalType": "bytes16"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "JobRegistry_InReviewWindow",
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "reviewEndsAt",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -2315,6 +2963,27 @@ export const nectoMarketAbi = [
   },
   {
     "type": "error",
+    "name": "JobRegistry_NotExpired",
+    "inputs": [
+      {
+        "name": "jobId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "status",
+        "type": "uint8",
+        "internalType": "enum JobStatus"
+      },
+      {
+        "name": "deadline",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "JobRegistry_NotJobProvider",
     "inputs": [
       {
@@ -2376,7 +3045,7 @@ export const nectoMarketAbi = [
         "internalType": "uint40"
       },
       {
-        "name": "jobEnd",
+        "name": "latestEnd",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -2386,6 +3055,22 @@ export const nectoMarketAbi = [
     "type": "error",
     "name": "JobRegistry_Paused",
     "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "JobRegistry_PriceAboveCeiling",
+    "inputs": [
+      {
+        "name": "price",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "ceiling",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
   },
   {
     "type": "error",
@@ -2539,6 +3224,54 @@ export const nectoMarketAbi = [
         "name": "deadline",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "JobRegistry_StartWindowOutOfRange",
+    "inputs": [
+      {
+        "name": "startWindow",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "min",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "JobRegistry_SubmitterNotActive",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "submitter",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "JobRegistry_TeamJobFundedByTreasury",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
       }
     ]
   },
@@ -2778,6 +3511,22 @@ export const nectoMarketAbi = [
   },
   {
     "type": "error",
+    "name": "SafeCastOverflowedUintDowncast",
+    "inputs": [
+      {
+        "name": "bits",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "SafeERC20FailedOperation",
     "inputs": [
       {
@@ -2797,34 +3546,110 @@ export const nectoMarketAbi = [
         "internalType": "string"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "TeamTreasury_InsufficientBalance",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "balance",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TeamTreasury_NotAdmin",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TeamTreasury_NotSubmitter",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "role",
+        "type": "uint8",
+        "internalType": "enum TeamRole"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TeamTreasury_SpendingCapExceeded",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "windowSpend",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "cap",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TeamTreasury_UnknownTeam",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TeamTreasury_ZeroAmount",
+    "inputs": []
   }
 ] as const;
 
 export const teamAccessAbi = [
-  {
-    "type": "constructor",
-    "inputs": [
-      {
-        "name": "market_",
-        "type": "address",
-        "internalType": "address"
-      }
-    ],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "SPEND_WINDOW",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
   {
     "type": "function",
     "name": "createTeam",
@@ -2870,19 +3695,6 @@ export const teamAccessAbi = [
   },
   {
     "type": "function",
-    "name": "market",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "address",
-        "internalType": "address"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "providerWhitelisted",
     "inputs": [
       {
@@ -2907,34 +3719,6 @@ export const teamAccessAbi = [
   },
   {
     "type": "function",
-    "name": "recordSpend",
-    "inputs": [
-      {
-        "name": "teamId",
-        "type": "uint32",
-        "internalType": "uint32"
-      },
-      {
-        "name": "user",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "jobId",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "amount",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
     "name": "roleOf",
     "inputs": [
       {
@@ -2953,6 +3737,40 @@ export const teamAccessAbi = [
         "name": "",
         "type": "uint8",
         "internalType": "enum TeamRole"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "routeTerms",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "submitter",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "providerId",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "submitterActive",
+        "type": "bool",
+        "internalType": "bool"
+      },
+      {
+        "name": "providerAllowed",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "stateMutability": "view"
@@ -3013,7 +3831,7 @@ export const teamAccessAbi = [
         "internalType": "uint32"
       },
       {
-        "name": "capPerWindow",
+        "name": "cap",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -3060,6 +3878,35 @@ export const teamAccessAbi = [
   },
   {
     "type": "function",
+    "name": "submitTerms",
+    "inputs": [
+      {
+        "name": "teamId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "role",
+        "type": "uint8",
+        "internalType": "enum TeamRole"
+      },
+      {
+        "name": "cap",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "teamCount",
     "inputs": [],
     "outputs": [
@@ -3091,16 +3938,6 @@ export const teamAccessAbi = [
         "name": "whitelistEnabled",
         "type": "bool",
         "internalType": "bool"
-      },
-      {
-        "name": "windowStart",
-        "type": "uint40",
-        "internalType": "uint40"
-      },
-      {
-        "name": "spentInWindow",
-        "type": "uint256",
-        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -3141,7 +3978,7 @@ export const teamAccessAbi = [
         "internalType": "uint32"
       },
       {
-        "name": "capPerWindow",
+        "name": "cap",
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
@@ -3207,49 +4044,6 @@ export const teamAccessAbi = [
   },
   {
     "type": "event",
-    "name": "TeamSpendRecorded",
-    "inputs": [
-      {
-        "name": "teamId",
-        "type": "uint32",
-        "indexed": true,
-        "internalType": "uint32"
-      },
-      {
-        "name": "user",
-        "type": "address",
-        "indexed": true,
-        "internalType": "address"
-      },
-      {
-        "name": "jobId",
-        "type": "uint256",
-        "indexed": true,
-        "internalType": "uint256"
-      },
-      {
-        "name": "amount",
-        "type": "uint256",
-        "indexed": false,
-        "internalType": "uint256"
-      },
-      {
-        "name": "windowStart",
-        "type": "uint40",
-        "indexed": false,
-        "internalType": "uint40"
-      },
-      {
-        "name": "spentInWindow",
-        "type": "uint256",
-        "indexed": false,
-        "internalType": "uint256"
-      }
-    ],
-    "anonymous": false
-  },
-  {
-    "type": "event",
     "name": "WhitelistToggled",
     "inputs": [
       {
@@ -3296,64 +4090,6 @@ export const teamAccessAbi = [
         "name": "caller",
         "type": "address",
         "internalType": "address"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "TeamAccess_NotSubmitter",
-    "inputs": [
-      {
-        "name": "teamId",
-        "type": "uint32",
-        "internalType": "uint32"
-      },
-      {
-        "name": "account",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "role",
-        "type": "uint8",
-        "internalType": "enum TeamRole"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "TeamAccess_OnlyMarket",
-    "inputs": [
-      {
-        "name": "caller",
-        "type": "address",
-        "internalType": "address"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "TeamAccess_SpendingCapExceeded",
-    "inputs": [
-      {
-        "name": "teamId",
-        "type": "uint32",
-        "internalType": "uint32"
-      },
-      {
-        "name": "spentInWindow",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "amount",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "cap",
-        "type": "uint256",
-        "internalType": "uint256"
       }
     ]
   },

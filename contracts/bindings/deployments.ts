@@ -7,9 +7,9 @@ export const deployments = {
     "chainId": 31337,
     "startBlock": 1,
     "contracts": {
-      "NectoMarket": "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
-      "TeamAccess": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
-      "USDC": "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+      "NectoMarket": "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
+      "TeamAccess": "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+      "USDC": "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"
     },
     "usdcIsLocal": true,
     "deployer": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",

@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {
+    AccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 
-/// @title Roles and the market's packed global counters.
-/// @notice DEFAULT_ADMIN_ROLE registers gateways, sets the fee and manages roles; KEEPER_ROLE
-/// routes jobs; GUARDIAN_ROLE pauses requests and routing.
-abstract contract MarketAccess is AccessControl {
+import {IJobRegistry} from "./interfaces/IJobRegistry.sol";
+
+/// @title Roles, the pause and the market's packed global state.
+/// @notice DEFAULT_ADMIN_ROLE registers gateways, sets the fee and manages roles, and is handed
+/// over in two steps: the admin schedules a transfer, the new admin accepts it once the delay has
+/// passed (OpenZeppelin's AccessControlDefaultAdminRules). KEEPER_ROLE routes jobs; GUARDIAN_ROLE
+/// pauses (see IJobRegistry for what a pause stops).
+abstract contract MarketAccess is AccessControlDefaultAdminRules {
     bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice The initial delay before a scheduled admin transfer can be accepted.
+    uint48 public constant INITIAL_ADMIN_DELAY = 2 days;
 
-    /// @dev One slot, read by nearly every transaction: ids are 1-based, 0 means none.
+    /// @dev One slot, read by every request and route: job ids are 1-based, 0 means none.
     struct Globals {
-        uint32 providerCount;
-        uint32 offerCount;
         uint64 jobCount;
         bool paused;
         uint16 feeBps;
@@ -21,20 +27,11 @@ abstract contract MarketAccess is AccessControl {
 
     Globals internal _globals;
 
-    constructor(address admin) {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
-    }
+    constructor(address admin) AccessControlDefaultAdminRules(INITIAL_ADMIN_DELAY, admin) {}
 
-    function providerCount() external view returns (uint32) {
-        return _globals.providerCount;
-    }
-
-    function offerCount() external view returns (uint32) {
-        return _globals.offerCount;
-    }
-
-    function jobCount() external view returns (uint64) {
-        return _globals.jobCount;
+    modifier whenNotPaused() {
+        if (_globals.paused) revert IJobRegistry.JobRegistry_Paused();
+        _;
     }
 
     function paused() external view returns (bool) {

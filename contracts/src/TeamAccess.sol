@@ -1,35 +1,23 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {ITeamAccess, TeamRole} from "./interfaces/ITeamAccess.sol";
 
-/// @title Teams for Tracked mode: roles, provider whitelist and a spending cap per window.
-/// @notice The cap bounds what a team commits: a job's whole deposit counts when it is requested,
-/// and refunds do not give budget back within the window.
+/// @title Teams for Tracked mode: roles, provider whitelist and the spending cap.
+/// @notice Policy only; the market holds each team's treasury and counts its spend (TeamTreasury).
 contract TeamAccess is ITeamAccess {
-    uint256 public constant SPEND_WINDOW = 30 days;
-
     /// @dev One slot per team. A team exists while it has an Admin; the last one cannot leave.
     struct Team {
         uint32 adminCount;
         bool whitelistEnabled;
-        uint40 windowStart;
-        uint128 spentInWindow;
     }
 
-    /// @notice The market allowed to record spend.
-    address public immutable market;
     uint32 public teamCount;
 
     mapping(uint32 teamId => Team) internal _teams;
     mapping(uint32 teamId => uint256) public spendingCap;
     mapping(uint32 teamId => mapping(address account => TeamRole)) internal _roles;
     mapping(uint32 teamId => mapping(uint32 providerId => bool)) public providerWhitelisted;
-
-    constructor(address market_) {
-        if (market_ == address(0)) revert TeamAccess_ZeroAddress();
-        market = market_;
-    }
 
     modifier onlyTeamAdmin(uint32 teamId) {
         _existingTeam(teamId);
@@ -77,35 +65,28 @@ contract TeamAccess is ITeamAccess {
     }
 
     /// @inheritdoc ITeamAccess
-    function setSpendingCap(uint32 teamId, uint256 capPerWindow) external onlyTeamAdmin(teamId) {
-        spendingCap[teamId] = capPerWindow;
-        emit SpendingCapSet(teamId, capPerWindow);
+    function setSpendingCap(uint32 teamId, uint256 cap) external onlyTeamAdmin(teamId) {
+        spendingCap[teamId] = cap;
+        emit SpendingCapSet(teamId, cap);
     }
 
     /// @inheritdoc ITeamAccess
-    function recordSpend(uint32 teamId, address user, uint256 jobId, uint256 amount) external {
-        if (msg.sender != market) revert TeamAccess_OnlyMarket(msg.sender);
-        Team storage team = _existingTeam(teamId);
-        TeamRole role = _roles[teamId][user];
-        if (role != TeamRole.User && role != TeamRole.Admin) {
-            revert TeamAccess_NotSubmitter(teamId, user, role);
-        }
-
-        if (block.timestamp >= uint256(team.windowStart) + SPEND_WINDOW) {
-            team.windowStart = uint40(block.timestamp);
-            team.spentInWindow = 0;
-        }
-        uint256 spent = team.spentInWindow;
-        uint256 cap = spendingCap[teamId];
-        if (cap != 0 && spent + amount > cap) {
-            revert TeamAccess_SpendingCapExceeded(teamId, spent, amount, cap);
-        }
-        team.spentInWindow = uint128(spent + amount);
-        emit TeamSpendRecorded(teamId, user, jobId, amount, team.windowStart, spent + amount);
+    function submitTerms(uint32 teamId, address account) external view returns (TeamRole role, uint256 cap) {
+        _existingTeam(teamId);
+        return (_roles[teamId][account], spendingCap[teamId]);
     }
 
     /// @inheritdoc ITeamAccess
-    function isProviderAllowed(uint32 teamId, uint32 providerId) external view returns (bool) {
+    function routeTerms(uint32 teamId, address submitter, uint32 providerId)
+        external
+        view
+        returns (bool submitterActive, bool providerAllowed)
+    {
+        return (_submits(_roles[teamId][submitter]), isProviderAllowed(teamId, providerId));
+    }
+
+    /// @inheritdoc ITeamAccess
+    function isProviderAllowed(uint32 teamId, uint32 providerId) public view returns (bool) {
         return !_teams[teamId].whitelistEnabled || providerWhitelisted[teamId][providerId];
     }
 
@@ -114,14 +95,14 @@ contract TeamAccess is ITeamAccess {
         return _roles[teamId][account];
     }
 
-    /// @notice The team's current window: when it opened, what it spent, whether the whitelist is on.
-    function teamState(uint32 teamId)
-        external
-        view
-        returns (uint32 adminCount, bool whitelistEnabled, uint40 windowStart, uint256 spentInWindow)
-    {
+    /// @inheritdoc ITeamAccess
+    function teamState(uint32 teamId) external view returns (uint32 adminCount, bool whitelistEnabled) {
         Team storage team = _existingTeam(teamId);
-        return (team.adminCount, team.whitelistEnabled, team.windowStart, team.spentInWindow);
+        return (team.adminCount, team.whitelistEnabled);
+    }
+
+    function _submits(TeamRole role) private pure returns (bool) {
+        return role == TeamRole.User || role == TeamRole.Admin;
     }
 
     function _existingTeam(uint32 teamId) private view returns (Team storage team) {

@@ -4,6 +4,8 @@
 //                                      so it works in Node and in a browser bundle alike)
 // Usage: node contracts/tools/generate-bindings.ts [--check]
 // --check writes nothing and exits 1 when the committed bindings differ from what it would write.
+// Both modes first check that INectoMarket (what integrators and the tests call) has exactly the
+// functions and events of NectoMarket (what is deployed), which does not inherit it.
 // Artifacts are read from FOUNDRY_OUT (relative to the repository root, as for forge), default contracts/out.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -53,17 +55,48 @@ function readJson(path: string): any {
   }
 }
 
+type AbiItem = { type: string; name?: string; inputs?: { type: string; components?: unknown }[] };
+
+function readAbi(source: string, contract: string): AbiItem[] {
+  const path = join(artifactsDir, source, `${contract}.json`);
+  if (!existsSync(path)) {
+    throw new BindingsError(`${shown(path)} not found: build the contracts first (\`${regenerate}\`)`);
+  }
+  const { abi } = readJson(path);
+  if (!Array.isArray(abi)) throw new BindingsError(`${shown(path)} has no "abi" array`);
+  return abi;
+}
+
 function abisModule(): string {
   const exports = contracts.map(({ source, contract, exportName }) => {
-    const path = join(artifactsDir, source, `${contract}.json`);
-    if (!existsSync(path)) {
-      throw new BindingsError(`${shown(path)} not found: build the contracts first (\`${regenerate}\`)`);
-    }
-    const { abi } = readJson(path);
-    if (!Array.isArray(abi)) throw new BindingsError(`${shown(path)} has no "abi" array`);
+    const abi = readAbi(source, contract);
     return `export const ${exportName} = ${JSON.stringify(abi, null, 2)} as const;\n`;
   });
   return [header('the forge artifacts'), ...exports].join('\n');
+}
+
+/** `name(types)` of every function and event, the parts of an ABI that calls and logs depend on. */
+function signatures(abi: AbiItem[]): Set<string> {
+  const typeOf = (input: { type: string; components?: unknown }): string =>
+    input.components ? `(${(input.components as typeof input[]).map(typeOf).join(',')})${input.type.slice(5)}` : input.type;
+  return new Set(
+    abi
+      .filter((item) => item.type === 'function' || item.type === 'event')
+      .map((item) => `${item.type} ${item.name}(${(item.inputs ?? []).map(typeOf).join(',')})`),
+  );
+}
+
+function checkMarketInterface(): void {
+  const deployed = signatures(readAbi('NectoMarket.sol', 'NectoMarket'));
+  const declared = signatures(readAbi('INectoMarket.sol', 'INectoMarket'));
+  const missing = [...deployed].filter((s) => !declared.has(s));
+  const extra = [...declared].filter((s) => !deployed.has(s));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new BindingsError(
+      'INectoMarket and NectoMarket differ: ' +
+        [...missing.map((s) => `${s} is not in INectoMarket`), ...extra.map((s) => `${s} is not in NectoMarket`)].join('; '),
+    );
+  }
 }
 
 /** Every deployments/<chainId>.json, ordered by chain id, with the fields Deploy.s.sol writes. */
@@ -96,6 +129,7 @@ function deploymentsModule(): string {
 }
 
 function main(check: boolean): void {
+  checkMarketInterface();
   const outputs = new Map([
     [join(bindingsDir, 'abis.ts'), abisModule()],
     [join(bindingsDir, 'deployments.ts'), deploymentsModule()],

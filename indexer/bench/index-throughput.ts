@@ -1,5 +1,6 @@
 // Indexer benchmark: the full lifecycle of BENCH_JOBS (default 10,000) jobs — request, route, start,
-// complete, plus team spends and withdrawals — packed into dense blocks on a seeded local chain;
+// complete; every tenth a team job drawn on the team's treasury (credited back at completion); then
+// a withdrawal — packed into dense blocks on a seeded local chain;
 // then events/s of a fresh `ponder start` backfill on PGlite and on PostgreSQL, and p50/p95 latency
 // of the app's dashboard queries. Prints a table and writes bench/results.json.
 //
@@ -25,6 +26,7 @@ const TXS_PER_BLOCK = Number(process.env.BENCH_TXS_PER_BLOCK ?? 500);
 const QUERY_REQUESTS = Number(process.env.BENCH_QUERY_REQUESTS ?? 200);
 const QUERY_SECONDS = 10;
 const TEAM_JOB_EVERY = 10;
+const MAX_PRICE = 2_500_000n;
 
 type Tx = { from: Address; to: Address; data: Hex; gas: bigint };
 
@@ -79,10 +81,13 @@ async function generate(rpcUrl: string) {
     encodeFunctionData({ abi: nectoMarketAbi as any, functionName, args } as any);
   const usdc = (functionName: string, args: readonly unknown[]) =>
     encodeFunctionData({ abi: localUsdcAbi as any, functionName, args } as any);
+  const team = (functionName: string, args: readonly unknown[]) =>
+    encodeFunctionData({ abi: teamAccessAbi as any, functionName, args } as any);
 
   const admin = actor(0).address;
   const keeper = actor(1).address;
   const seller = actor(3).address; // Frankfurt H100 Lab, provider 9 (whitelisted by the seed's team)
+  const teamAdmin = actor(6).address;
   const teamUser = actor(7).address;
   const buyer = actor(9).address;
   const sellerProvider = 9;
@@ -91,7 +96,8 @@ async function generate(rpcUrl: string) {
   const gasLimit = (await rpc({ jsonrpc: '2.0', id: 1, method: 'evm_setBlockGasLimit', params: ['0x3B9ACA00'] })) as { error?: unknown };
   if (gasLimit.error) console.warn('could not raise the block gas limit: blocks hold what fits the default');
 
-  // Setup: two big Fixed offers (H100, A100), funds and allowances for the buyer and the team user.
+  // Setup: two big Fixed offers (H100, A100), funds and an allowance for the buyer; the team Admin
+  // lifts the team's cap and deposits what its jobs will draw (1 GPU x 1 h at most MAX_PRICE each).
   const firstOffer = 14;
   const models = [
     { gpuModel: 'H100-80G', price: 2_000_000n },
@@ -101,10 +107,13 @@ async function generate(rpcUrl: string) {
     from: seller, to: addresses.market, gas: 500_000n,
     data: market('addOffer', [sellerProvider, offerArgs({ gpuModel: m.gpuModel, gpuCount: 60_000, vramGb: 80, country: 'DE', area: Area.EU, pricing: PricingModel.Fixed, price: m.price })]),
   }));
-  for (const who of [buyer, teamUser]) {
+  for (const who of [buyer, teamAdmin]) {
     setup.push({ from: admin, to: addresses.usdc, gas: 200_000n, data: usdc('mint', [who, 1_000_000_000_000n]) });
     setup.push({ from: who, to: addresses.usdc, gas: 200_000n, data: usdc('approve', [addresses.market, maxUint256]) });
   }
+  const teamJobs = BigInt(Math.ceil(JOBS / TEAM_JOB_EVERY));
+  setup.push({ from: teamAdmin, to: addresses.team, gas: 200_000n, data: team('setSpendingCap', [1, 0n]) });
+  setup.push({ from: teamAdmin, to: addresses.market, gas: 300_000n, data: market('depositToTeam', [1, teamJobs * MAX_PRICE]) });
   await mineDense(setup);
 
   const started = performance.now();
@@ -116,7 +125,7 @@ async function generate(rpcUrl: string) {
     return {
       from: team ? teamUser : buyer, to: addresses.market, gas: 600_000n,
       data: market('requestJob', [requestArgs({
-        gpuModel: model.gpuModel, gpuCount: 1, minVramGb: 80, hoursRequested: 1, maxPricePerGpuHour: 2_500_000n,
+        gpuModel: model.gpuModel, gpuCount: 1, minVramGb: 80, hoursRequested: 1, maxPricePerGpuHour: MAX_PRICE,
         mode: untracked ? JobMode.Untracked : JobMode.Tracked, teamId: team ? 1 : 0,
         jobKey: untracked ? actor(200).address : undefined,
       })]),
@@ -172,6 +181,8 @@ async function generate(rpcUrl: string) {
     }
     if ((byEvent[name] ?? 0) < JOBS) throw new Error(`only ${byEvent[name] ?? 0} ${name} events for ${JOBS} jobs: ${JSON.stringify(byEvent)}`);
   }
+  // Each team job's rest is credited back to the treasury as it completes.
+  if ((byEvent.JobRefunded ?? 0) < teamJobs) throw new Error(`only ${byEvent.JobRefunded ?? 0} JobRefunded events for ${teamJobs} team jobs`);
   return { events: logs.length, byEvent, blocks: Number(head), denseBlocks: blocks, transactions: txCount, generationSeconds };
 }
 
@@ -194,7 +205,8 @@ const DASHBOARD = {
     '{ offers(limit: 50, orderBy: "price", orderDirection: "asc", where: { state: Available }) { items { id gpuModel gpuCount gpusInUse pricing price tokenAmount country area provider { id sourceTag } } } }',
   'job list page': '{ jobs(limit: 25, orderBy: "requestedAt", orderDirection: "desc") { items { id status mode gpuModel gpuCount pricePerGpuHour deposit paid refunded offerId requestedAt } pageInfo { hasNextPage endCursor } } }',
   'provider earnings': '{ providerDailyEarnings(where: { providerId: 9 }, orderBy: "day", orderDirection: "desc", limit: 30) { items { day earnings fees jobsCompleted } } }',
-  'team spend': '{ teamDailySpends(where: { teamId: 1 }, orderBy: "day", orderDirection: "desc", limit: 30) { items { day user providerId committed paid jobs } } }',
+  'team spend': '{ teamDailySpends(where: { teamId: 1 }, orderBy: "day", orderDirection: "desc", limit: 30) { items { day user providerId committed paid creditedBack jobs } } }',
+  'team treasury': '{ team(id: 1) { balance deposited withdrawn committed spent treasuryMovements(orderBy: "block", orderDirection: "desc", limit: 30) { items { kind jobId account amount balance timestamp } } } }',
 };
 
 async function latency(url: string) {

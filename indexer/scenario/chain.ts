@@ -88,6 +88,8 @@ export type JobParams = {
   maxPricePerGpuHour: bigint;
   mode: number;
   teamId?: number;
+  /** Seconds after each route before the provider may start (0..3600). */
+  reviewSeconds?: number;
   rerouteOptIn?: boolean;
   jobKey?: Address;
   area?: number;
@@ -112,6 +114,7 @@ export function requestArgs(p: JobParams) {
     maxPricePerGpuHour: p.maxPricePerGpuHour,
     mode: p.mode,
     teamId: p.teamId ?? 0,
+    reviewSeconds: p.reviewSeconds ?? 0,
     rerouteOptIn: p.rerouteOptIn ?? false,
     jobKey: p.jobKey ?? ('0x0000000000000000000000000000000000000000' as Address),
   } as const;

@@ -1,13 +1,8 @@
-// TeamAccess: teams, member roles, the provider whitelist, spending caps and recorded spend.
+// TeamAccess: teams, member roles, the provider whitelist and spending caps (policy only: the
+// treasuries are the market's, NectoMarket.teams.ts).
 import { ponder } from 'ponder:registry';
-import { team, teamMember, teamSpend, teamWhitelist } from 'ponder:schema';
-import { TEAM_ROLES, enumName } from './lib/decode.ts';
-
-type Hex = `0x${string}`;
-
-function lower(address: Hex): Hex {
-  return address.toLowerCase() as Hex;
-}
+import { team, teamMember, teamWhitelist } from 'ponder:schema';
+import { TEAM_ROLES, enumName, lower } from './lib/decode.ts';
 
 ponder.on('TeamAccess:TeamCreated', async ({ event, context }) => {
   const { teamId, admin, name } = event.args;
@@ -20,9 +15,13 @@ ponder.on('TeamAccess:TeamCreated', async ({ event, context }) => {
       creator: lower(admin),
       whitelistEnabled: false,
       spendingCap: 0n,
-      windowStart: null,
-      spentInWindow: 0n,
-      totalCommitted: 0n,
+      balance: 0n,
+      deposited: 0n,
+      withdrawn: 0n,
+      committed: 0n,
+      spent: 0n,
+      windowSpend: 0n,
+      windowSpendAt: null,
       createdAt: timestamp,
       updatedAt: timestamp,
     })
@@ -54,33 +53,6 @@ ponder.on('TeamAccess:ProviderWhitelisted', async ({ event, context }) => {
 });
 
 ponder.on('TeamAccess:SpendingCapSet', async ({ event, context }) => {
-  const { teamId, capPerWindow } = event.args;
-  await context.db.update(team, { id: teamId }).set({ spendingCap: capPerWindow, updatedAt: event.block.timestamp });
-});
-
-ponder.on('TeamAccess:TeamSpendRecorded', async ({ event, context }) => {
-  const { teamId, user, jobId, amount, spentInWindow } = event.args;
-  const windowStart = BigInt(event.args.windowStart);
-  const timestamp = event.block.timestamp;
-  await context.db
-    .insert(teamSpend)
-    .values({
-      id: event.id,
-      teamId,
-      user: lower(user),
-      jobId,
-      amount,
-      windowStart,
-      spentInWindow,
-      block: event.block.number,
-      tx: event.transaction.hash,
-      timestamp,
-    })
-    .onConflictDoNothing();
-  await context.db.update(team, { id: teamId }).set((row) => ({
-    windowStart,
-    spentInWindow,
-    totalCommitted: row.totalCommitted + amount,
-    updatedAt: timestamp,
-  }));
+  const { teamId, cap } = event.args;
+  await context.db.update(team, { id: teamId }).set({ spendingCap: cap, updatedAt: event.block.timestamp });
 });

@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { stringToHex } from 'viem';
 import { acquireWorld, allRows } from './harness.ts';
 import type { World } from './harness.ts';
+import { connect } from '../scenario/chain.ts';
 import { dayOf } from '../scenario/scenario.ts';
 import type { Expected } from '../scenario/scenario.ts';
+import { JOB_STATUSES } from '../src/lib/decode.ts';
 
 const PRICING = ['Fixed', 'Dynamic', 'Token', 'Spot', 'Auction'];
 const STATE = ['Available', 'Reserved', 'Offline'];
@@ -17,6 +19,9 @@ const KIND = { route: 'Route', reroute: 'Reroute', unroutable: 'Unroutable' } as
 
 const lower = (a: string | null) => (a === null ? null : a.toLowerCase());
 const str = (v: bigint | number | null) => (v === null ? null : String(v));
+const sum = (values: readonly bigint[]) => values.reduce((s, v) => s + v, 0n);
+const inChainOrder = <T extends { block: string; logIndex: number }>(rows: T[]) =>
+  [...rows].sort((a, b) => Number(BigInt(a.block) - BigInt(b.block)) || a.logIndex - b.logIndex);
 const byId = <T extends { id: string | number }>(rows: T[]) => new Map(rows.map((r) => [String(r.id), r]));
 
 let world: World;
@@ -74,9 +79,9 @@ for (const database of DATABASES) {
       assert.equal(rows.length, e.counts.offers + e.counts.pricingChanges + e.counts.capacityChanges + e.counts.availabilityChanges);
     });
 
-    test('jobs: status, offer, price and every amount', async () => {
+    test('jobs: status, offer, price, fee, review window, times and every amount', async () => {
       const rows = byId(await allRows(url, 'jobs',
-        'id mode controller buyer teamId gpuModel gpuCount hoursRequested maxPricePerGpuHour rerouteOptIn status offerId providerId pricePerGpuHour deposit usedSeconds paid providerEarnings fee refundDue refunded requestedAt'));
+        'id mode controller buyer teamId gpuModel gpuCount hoursRequested maxPricePerGpuHour reviewSeconds rerouteOptIn status offerId providerId pricePerGpuHour feeBps routedAt reviewEndsAt startedAt expiredAt deposit usedSeconds paid providerEarnings fee refundDue refunded requestedAt'));
       assert.equal(rows.size, e.counts.jobs);
       for (const j of e.jobs) {
         const row = rows.get(String(j.id));
@@ -85,22 +90,25 @@ for (const database of DATABASES) {
         assert.deepEqual(rest, {
           id: String(j.id), mode: j.mode, controller: lower(j.controller), buyer: lower(j.buyer), teamId: j.teamId || null,
           gpuModel: j.gpuModel, gpuCount: j.gpuCount, hoursRequested: j.hoursRequested,
-          maxPricePerGpuHour: str(j.maxPricePerGpuHour), rerouteOptIn: j.rerouteOptIn, status: j.status, offerId: j.offerId,
-          providerId: j.offerId === null ? null : e.offers[j.offerId - 1].providerId, pricePerGpuHour: str(j.pricePerGpuHour),
-          deposit: str(j.deposit), paid: str(j.earned), providerEarnings: str(j.paid), fee: str(j.fee),
+          maxPricePerGpuHour: str(j.maxPricePerGpuHour), reviewSeconds: j.reviewSeconds, rerouteOptIn: j.rerouteOptIn,
+          status: j.status, offerId: j.offerId, providerId: j.offerId === null ? null : e.offers[j.offerId - 1].providerId,
+          pricePerGpuHour: str(j.pricePerGpuHour), feeBps: j.feeBps, routedAt: str(j.routedAt), reviewEndsAt: str(j.reviewEndsAt),
+          startedAt: str(j.startedAt), expiredAt: str(j.expiredAt), deposit: str(j.deposit), paid: str(j.earned), providerEarnings: str(j.paid), fee: str(j.fee),
           refundDue: str(j.refundDue), refunded: str(j.refunded),
         }, `job ${j.id}`);
         if (j.status === 'Completed' || j.usedSeconds) assert.equal(usedSeconds, j.usedSeconds, `job ${j.id} usedSeconds`);
         if (j.requestedAt !== null) assert.equal(requestedAt, str(j.requestedAt), `job ${j.id} requestedAt`);
       }
+      const fees = new Set(e.jobs.map((j) => j.feeBps).filter((f) => f !== null));
+      assert.ok(fees.size > 1, 'jobs routed at different fees keep their own');
+      assert.ok(e.jobs.some((j) => j.reviewSeconds > 0 && j.startedAt !== null), 'a job started after its review window');
     });
 
     test('status timeline: one transition per state change, at the scenario block times', async () => {
       const rows = await allRows(url, 'jobTransitions', 'jobId from to block logIndex timestamp');
+      assert.deepEqual(new Set(rows.map((r) => r.to)), new Set(JOB_STATUSES.filter((s) => s !== 'None')), 'every status is reached');
       for (const j of e.jobs) {
-        const mine = rows
-          .filter((r) => r.jobId === String(j.id))
-          .sort((a, b) => Number(BigInt(a.block) - BigInt(b.block)) || a.logIndex - b.logIndex);
+        const mine = inChainOrder(rows.filter((r) => r.jobId === String(j.id)));
         const expected = e.transitions.filter((t) => t.jobId === j.id);
         // The request may or may not be recorded as a None -> Requested transition; all else must match.
         const compared = mine[0]?.to === 'Requested' ? expected : expected.filter((t) => t.kind !== 'request');
@@ -138,31 +146,49 @@ for (const database of DATABASES) {
           id: lower(w.account), credited: str(w.amount), withdrawn: str(w.amount), balance: '0',
         }, `earnings of ${w.account}`);
       }
-      const fees = e.jobs.reduce((sum, j) => sum + j.fee, 0n);
-      assert.equal(accounts.get(lower(e.treasury)!)?.credited, str(fees), 'treasury credited with every fee');
-      const [setting] = await allRows(url, 'protocolSettings', 'feeBps treasury paused');
-      assert.deepEqual(setting, { feeBps: e.feeBps, treasury: lower(e.treasury), paused: e.paused });
+      const fees = sum(e.jobs.map((j) => j.fee));
+      assert.equal(accounts.get(lower(e.protocol.treasury)!)?.credited, str(fees), 'treasury credited with every fee');
+    });
+
+    test('protocol settings, market roles and the two-step admin transfer', async () => {
+      const settings = await allRows(url, 'protocolSettings',
+        'feeBps treasury paused pendingAdmin pendingAdminSchedule pendingAdminDelay pendingAdminDelaySchedule');
+      const p = e.protocol;
+      assert.deepEqual(settings, [{
+        feeBps: p.feeBps, treasury: lower(p.treasury), paused: p.paused, pendingAdmin: lower(p.pendingAdmin),
+        pendingAdminSchedule: str(p.pendingAdminSchedule), pendingAdminDelay: str(p.pendingAdminDelay),
+        pendingAdminDelaySchedule: str(p.pendingAdminDelaySchedule),
+      }]);
+      const roles = await allRows(url, 'marketRoles', 'role account granted');
+      const key = (r: { role: string; account: string; granted: boolean }) => `${r.role}:${lower(r.account)}:${r.granted}`;
+      assert.deepEqual(roles.map(key).sort(), e.marketRoles.map(key).sort());
     });
 
     test('escrow movements add up per job', async () => {
-      const rows = await allRows(url, 'escrowMovements', 'kind jobId account amount');
+      const rows = await allRows(url, 'escrowMovements', 'kind jobId account teamId amount');
+      const BUYER_SIDE = ['Deposit', 'Refund', 'CancelRefund'];
       for (const j of e.jobs) {
-        const sum = (...kinds: string[]) =>
-          rows.filter((r) => r.jobId === String(j.id) && kinds.includes(r.kind)).reduce((s, r) => s + BigInt(r.amount), 0n);
-        assert.equal(sum('Deposit'), j.deposit, `job ${j.id} deposit`);
-        assert.equal(sum('Refund', 'CancelRefund'), j.refunded, `job ${j.id} refunds`);
-        assert.equal(sum('EarningCredit'), j.paid, `job ${j.id} earnings`);
-        assert.equal(sum('FeeCredit'), j.fee, `job ${j.id} fee`);
+        const mine = rows.filter((r) => r.jobId === String(j.id));
+        const total = (...kinds: string[]) => sum(mine.filter((r) => kinds.includes(r.kind)).map((r) => BigInt(r.amount)));
+        assert.equal(total('Deposit'), j.deposit, `job ${j.id} deposit`);
+        assert.equal(total('Refund', 'CancelRefund'), j.refunded, `job ${j.id} refunds`);
+        assert.equal(total('EarningCredit'), j.paid, `job ${j.id} earnings`);
+        assert.equal(total('FeeCredit'), j.fee, `job ${j.id} fee`);
+        // A team job is funded by and refunded to its treasury, never a wallet.
+        const side = j.teamId ? { account: null, teamId: j.teamId } : { account: lower(j.buyer), teamId: null };
+        for (const r of mine.filter((r) => BUYER_SIDE.includes(r.kind))) {
+          assert.deepEqual({ account: r.account, teamId: r.teamId }, side, `job ${j.id} ${r.kind} belongs to`);
+        }
       }
-      const withdrawn = rows.filter((r) => r.kind === 'Withdrawal').reduce((s, r) => s + BigInt(r.amount), 0n);
-      assert.equal(withdrawn, e.withdrawals.reduce((s, w) => s + w.amount, 0n));
+      const withdrawn = sum(rows.filter((r) => r.kind === 'Withdrawal').map((r) => BigInt(r.amount)));
+      assert.equal(withdrawn, sum(e.withdrawals.map((w) => w.amount)));
     });
 
-    test('teams: members and roles, whitelist entries, caps and spend records', async () => {
+    test('teams: members and roles, whitelist entries and caps', async () => {
       const teams = byId(await allRows(url, 'teams', 'id name creator whitelistEnabled spendingCap'));
       const members = await allRows(url, 'teamMembers', 'teamId account role');
       const whitelist = await allRows(url, 'teamWhitelists', 'teamId providerId allowed');
-      assert.equal(teams.size, e.counts.teams);
+      assert.equal(teams.size, e.teams.length);
       for (const t of e.teams) {
         assert.deepEqual(teams.get(String(t.id)), {
           id: t.id, name: t.name, creator: lower(t.creator), whitelistEnabled: t.whitelistEnabled, spendingCap: str(t.spendingCap),
@@ -172,12 +198,56 @@ for (const database of DATABASES) {
         const entries = Object.fromEntries(whitelist.filter((w) => w.teamId === t.id).map((w) => [w.providerId, w.allowed]));
         assert.deepEqual(entries, t.whitelist, `team ${t.id} whitelist`);
       }
-      const spends = await allRows(url, 'teamSpends', 'teamId user jobId amount');
-      const teamJobs = e.jobs.filter((j) => j.teamId);
-      assert.deepEqual(
-        spends.map((s) => `${s.teamId}:${s.user}:${s.jobId}:${s.amount}`).sort(),
-        teamJobs.map((j) => `${j.teamId}:${lower(j.buyer)}:${j.id}:${j.deposit}`).sort(),
-      );
+    });
+
+    test('team treasuries: totals with deposited = balance + committed + spent + withdrawn, and the window spend', async () => {
+      const teams = byId(await allRows(url, 'teams', 'id balance deposited withdrawn committed spent windowSpend windowSpendAt'));
+      const jobs = await allRows(url, 'jobs', 'teamId status deposit paid');
+      const OPEN = ['Requested', 'Routed', 'Started'];
+      for (const t of e.teams) {
+        const row = teams.get(String(t.id));
+        assert.ok(row, `team ${t.id}`);
+        const [deposited, balance, committed, spent, withdrawn] = [row.deposited, row.balance, row.committed, row.spent, row.withdrawn].map(BigInt);
+        assert.equal(deposited, balance + committed + spent + withdrawn, `team ${t.id} balance identity`);
+        const tr = t.treasury;
+        assert.deepEqual(row, {
+          id: t.id, balance: str(tr.balance), deposited: str(tr.deposited), withdrawn: str(tr.withdrawn),
+          committed: str(tr.committed), spent: str(tr.spent), windowSpend: str(tr.windowSpend), windowSpendAt: str(tr.windowSpendAt),
+        }, `team ${t.id} treasury`);
+        const teamJobs = jobs.filter((j) => j.teamId === t.id);
+        assert.equal(spent, sum(teamJobs.map((j) => BigInt(j.paid))), `team ${t.id} spent = settlements of its jobs`);
+        assert.equal(committed, sum(teamJobs.filter((j) => OPEN.includes(j.status)).map((j) => BigInt(j.deposit))),
+          `team ${t.id} committed = deposits of its open jobs`);
+      }
+      assert.ok(e.teams.some((t) => t.treasury.withdrawn > 0n && t.treasury.spent > 0n), 'a treasury was spent from and withdrawn from');
+      assert.ok(e.teams.some((t) => t.treasury.committed > 0n), 'a team job is still open');
+      assert.ok(e.teams.every((t) => t.treasury.windowSpend > 0n), 'every team has spend counting against its cap');
+    });
+
+    test("team treasuries: the indexed balance and window spend are the chain's teamFunds at the end", async () => {
+      const teams = byId(await allRows(url, 'teams', 'id balance windowSpend'));
+      const chain = connect(world.chain.rpcUrl);
+      for (const t of e.teams) {
+        const [balance, windowSpend] = (await chain.read('market', 'teamFunds', [t.id])) as bigint[];
+        // The live window spend equals the last reported one here: spend counts for at least 30
+        // days, and the scenario's is a few days old.
+        assert.deepEqual(teams.get(String(t.id)), { id: t.id, balance: str(balance), windowSpend: str(windowSpend) }, `team ${t.id}`);
+      }
+    });
+
+    test('team treasury movements: deposits, withdrawals, job funding and credit back, in chain order', async () => {
+      const rows = inChainOrder(await allRows(url, 'teamTreasuryMovements', 'teamId kind jobId account to amount balance block logIndex timestamp'));
+      const got = rows.map(({ block, logIndex, timestamp, ...rest }) => ({ ...rest, timestamp }));
+      const want = e.treasuryMovements.map((m) => ({
+        teamId: m.teamId, kind: m.kind, jobId: str(m.jobId), account: lower(m.account), to: lower(m.to),
+        amount: str(m.amount), balance: str(m.balance), timestamp: str(m.timestamp),
+      }));
+      assert.equal(got.length, want.length, 'one movement per balance change');
+      // The seed's movements happened before the scenario's clock: their block times are not known.
+      got.forEach((row, i) => assert.deepEqual(want[i].timestamp === null ? { ...row, timestamp: null } : row, want[i], `movement ${i}`));
+      for (const kind of ['Deposit', 'Withdrawal', 'JobFunding', 'CreditBack']) {
+        assert.ok(rows.some((r) => r.kind === kind), `a ${kind} movement`);
+      }
     });
 
     test('derived: provider earnings per day', async () => {
@@ -204,7 +274,7 @@ for (const database of DATABASES) {
     });
 
     test('derived: team spend per user, provider and day', async () => {
-      const rows = await allRows(url, 'teamDailySpends', 'teamId user providerId day committed paid jobs');
+      const rows = await allRows(url, 'teamDailySpends', 'teamId user providerId day committed paid creditedBack jobs');
       const seedDayMax = dayOf(e.t0);
       const unmatched = [...rows];
       for (const s of e.teamSpendByUserProviderDay) {
@@ -214,7 +284,11 @@ for (const database of DATABASES) {
         );
         assert.ok(i >= 0, `team ${s.teamId} spend of ${s.user} on provider ${s.providerId}, day ${s.day}`);
         const [row] = unmatched.splice(i, 1);
-        assert.deepEqual([row.committed, row.paid, row.jobs], [str(s.committed), str(s.paid), s.jobs], `team ${s.teamId} ${s.user} ${s.providerId}`);
+        assert.deepEqual(
+          [row.committed, row.paid, row.creditedBack, row.jobs],
+          [str(s.committed), str(s.paid), str(s.creditedBack), s.jobs],
+          `team ${s.teamId} ${s.user} ${s.providerId}`,
+        );
       }
       assert.deepEqual(unmatched.filter((r) => r.jobs > 0), [], 'no unexpected team spend rows');
     });
@@ -250,7 +324,7 @@ for (const database of DATABASES) {
       const payerOf = new Map(untracked.map((j) => [String(j.id), lower(j.payer)]));
       const perJob: [string, string][] = [
         ['escrowMovements', 'jobId account'],
-        ['teamSpends', 'jobId user'],
+        ['teamTreasuryMovements', 'jobId account'],
         ['jobTransitions', 'jobId'],
         ['routingDecisions', 'jobId'],
         ['routedPrices', 'jobId'],
@@ -263,8 +337,8 @@ for (const database of DATABASES) {
           }
         }
       }
-      const spends = await allRows(url, 'teamSpends', 'jobId');
-      assert.ok(!spends.some((s) => ids.has(s.jobId)), 'no team spend for an untracked job');
+      const movements = await allRows(url, 'teamTreasuryMovements', 'jobId');
+      assert.ok(!movements.some((m) => ids.has(m.jobId)), 'no treasury movement for an untracked job');
     });
   });
 }

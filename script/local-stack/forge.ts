@@ -6,9 +6,12 @@ import { runCommand } from './commands.ts';
 
 const forge = join(repoRoot, 'script/bin/forge');
 
+/** The tests and their helpers (fixtures, handlers) are not needed to deploy. */
+const skipTests = ['--skip', 'test', '--skip', 'contracts/test'];
+
 /** Compiles sources and scripts (not the tests), so the scripts below start without compiling. */
 export function buildContracts(signal?: AbortSignal): Promise<string> {
-  return runCommand(forge, ['build', '--skip', 'test'], { signal });
+  return runCommand(forge, ['build', ...skipTests], { signal });
 }
 
 /** Settings for other chains: the local stack always deploys with anvil's accounts, so its addresses
@@ -25,7 +28,7 @@ const remoteOnlyVariables = [
 export function broadcastScript(script: string, config: StackConfig, signal?: AbortSignal): Promise<string> {
   const env: NodeJS.ProcessEnv = { ...process.env, DEPLOYMENTS_DIR: config.deploymentsDir };
   for (const name of remoteOnlyVariables) delete env[name];
-  return runCommand(forge, ['script', script, '--broadcast', '--rpc-url', config.rpcUrl, '--skip', 'test'], {
+  return runCommand(forge, ['script', script, '--broadcast', '--rpc-url', config.rpcUrl, ...skipTests], {
     env,
     signal,
   });

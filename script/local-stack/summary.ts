@@ -10,9 +10,15 @@ type Seed = {
   accounts: Record<string, Account>;
   gateways: Record<string, SeededProvider>;
   sellers: Record<string, SeededProvider>;
-  team: { teamId: number; name: string; whitelistedProviderIds: number[] };
+  team: {
+    teamId: number;
+    name: string;
+    whitelistedProviderIds: number[];
+    spendingCap: number;
+    treasuryDeposit: number;
+  };
   trackedJob: { jobId: number; teamId: number; deposit: number };
-  untrackedJob: { jobId: number; jobKey: string; deposit: number };
+  untrackedJob: { jobId: number; jobKey: string; deposit: number; reviewSeconds: number };
 };
 
 /** The files Deploy and Seed wrote, by their paths relative to the repository root. */
@@ -49,18 +55,20 @@ export function formatSummary(config: StackConfig): string {
     table(accounts.map(([role, a]) => [`#${a.mnemonicIndex ?? '-'}`, role, a.address])),
     'Providers (id, kind, name, offer ids)',
     table(providers.map(([kind, name, p]) => [String(p.providerId), kind, name, p.offerIds.join(', ')])),
-    `Team ${seed.team.teamId} "${seed.team.name}": whitelist ${seed.team.whitelistedProviderIds.join(', ')}`,
+    `Team ${seed.team.teamId} "${seed.team.name}": treasury ${usdc(seed.team.treasuryDeposit)} deposited, ` +
+      `cap ${usdc(seed.team.spendingCap)} per 30 days, whitelist ${seed.team.whitelistedProviderIds.join(', ')}`,
     'Jobs waiting for a route',
     table([
       [
         String(seed.trackedJob.jobId),
         'Tracked',
-        `team ${seed.trackedJob.teamId}, submitted by teamUser, deposit ${usdc(seed.trackedJob.deposit)}`,
+        `team ${seed.trackedJob.teamId}, submitted by teamUser, deposit ${usdc(seed.trackedJob.deposit)} from the treasury`,
       ],
       [
         String(seed.untrackedJob.jobId),
         'Untracked',
-        `job key ${seed.untrackedJob.jobKey}, deposit ${usdc(seed.untrackedJob.deposit)} (key in ${seedPath})`,
+        `job key ${seed.untrackedJob.jobKey}, deposit ${usdc(seed.untrackedJob.deposit)}, ` +
+          `review window ${seed.untrackedJob.reviewSeconds / 60} min (key in ${seedPath})`,
       ],
     ]),
   ].join('\n');

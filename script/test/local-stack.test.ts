@@ -49,11 +49,21 @@ test(
       assert.equal(tracked.mode, MODE_TRACKED);
       assert.equal(tracked.teamId, seed.team.teamId);
       assert.equal(tracked.controller, seed.accounts.teamUser.address);
+      assert.equal(tracked.reviewSeconds, 0);
       const untracked = call('getJob', seed.untrackedJob.jobId);
       assert.equal(untracked.status, JOB_REQUESTED);
       assert.equal(untracked.mode, MODE_UNTRACKED);
       assert.equal(untracked.teamId, 0);
       assert.equal(untracked.controller, seed.untrackedJob.jobKey);
+      assert.equal(untracked.reviewSeconds, seed.untrackedJob.reviewSeconds);
+      assert.ok(untracked.reviewSeconds > 0, 'the Untracked job has a review window');
+    });
+
+    await t.test("the team job is drawn on the team's treasury, within its cap", () => {
+      const [balance, windowSpend, cap] = call('teamFunds', seed.team.teamId);
+      assert.equal(BigInt(balance), BigInt(seed.team.treasuryDeposit - seed.trackedJob.deposit));
+      assert.equal(BigInt(windowSpend), BigInt(seed.trackedJob.deposit));
+      assert.equal(BigInt(cap), BigInt(seed.team.spendingCap));
     });
 
     await t.test(
@@ -78,6 +88,8 @@ test(
           assert.equal(offer.providerId, providerId);
           assert.equal(offer.pricing, expected[source].pricing, `${source} pricing model`);
           assert.equal(ascii(offer.tokenId), expected[source].tokenId ?? '', `${source} token id`);
+          assert.ok(BigInt(offer.price) > 0n, `${source} commits a USD ceiling`);
+          assert.equal(BigInt(call('currentPrice', offerIds[0])), BigInt(offer.price), `${source} ceiling`);
         }
 
         const sellerPricing = new Set<number>();
@@ -85,7 +97,11 @@ test(
           const provider = call('getProvider', providerId);
           assert.equal(ascii(provider.sourceTag), '', 'a Necto seller has no source tag');
           assert.equal(provider.owner, owner);
-          for (const offerId of offerIds) sellerPricing.add(call('getOffer', offerId).pricing);
+          for (const offerId of offerIds) {
+            const offer = call('getOffer', offerId);
+            sellerPricing.add(offer.pricing);
+            assert.ok(BigInt(offer.price) > 0n, 'every offer commits a USD price, floor or ceiling');
+          }
         }
         assert.equal(Object.keys(seed.sellers).length, 3);
         assert.deepEqual([...sellerPricing].sort(), [PRICING.Fixed, PRICING.Dynamic, PRICING.Token]);
@@ -136,7 +152,8 @@ test('a fresh build generates exactly the committed bindings', () => {
 
 type AbiParameter = { name: string; type: string; components?: readonly AbiParameter[] };
 
-/** Calls a NectoMarket view through cast, typed from the bindings' ABI; structs come back as objects. */
+/** Calls a NectoMarket view through cast, typed from the bindings' ABI; structs come back as objects,
+ * several results as an array. */
 function contractReader(rpcUrl: string, address: string) {
   const typeOf = (p: AbiParameter): string =>
     p.type.startsWith('tuple') ? `(${p.components!.map(typeOf).join(',')})${p.type.slice(5)}` : p.type;
@@ -153,7 +170,9 @@ function contractReader(rpcUrl: string, address: string) {
         encoding: 'utf8',
       },
     );
-    const [value] = JSON.parse(json);
+    const values = JSON.parse(json);
+    if (fn.outputs.length > 1) return values;
+    const [value] = values;
     const [output] = fn.outputs;
     if (!output.components) return value;
     return Object.fromEntries(output.components.map((component, i) => [component.name, value[i]]));

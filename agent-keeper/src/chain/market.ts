@@ -5,7 +5,7 @@ import type { Address, Hex, PublicClient, WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { nectoMarketAbi, teamAccessAbi } from '@necto/contracts';
 import { nectoMarketAddress } from '../sources/necto.ts';
-import { ONCHAIN_PRICING, ascii, readOffers, region, rpcErrorMessage } from './offers.ts';
+import { ONCHAIN_PRICING, ascii, readOffers, region, revertName, rpcErrorMessage } from './offers.ts';
 import type { OnchainOffer, OnchainPricing } from './offers.ts';
 
 export type { OnchainOffer, OnchainPricing };
@@ -14,7 +14,18 @@ export type { OnchainOffer, OnchainPricing };
 const ANVIL_KEEPER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 export const LOCAL_CHAIN_ID = 31337;
 
-export const JOB_STATUS = ['None', 'Requested', 'Routed', 'Started', 'Completed', 'Cancelled', 'Unroutable', 'Refunded'] as const;
+/** JobStatus as the contract numbers it. */
+export const JOB_STATUS = [
+  'None',
+  'Requested',
+  'Routed',
+  'Started',
+  'Completed',
+  'Cancelled',
+  'Unroutable',
+  'Refunded',
+  'Expired',
+] as const;
 export type JobStatus = (typeof JOB_STATUS)[number];
 
 export type OnchainJob = {
@@ -31,13 +42,28 @@ export type OnchainJob = {
   country?: string;
   area?: string;
   excludedPricing: OnchainPricing[];
+  /** After each route the job cannot start for this long (the buyer's review window). */
+  reviewSeconds: number;
   maxPricePerGpuHour: number;
+  /** 0 until routed. */
   offerId: number;
   pricePerGpuHour: number;
+  /** The protocol fee fixed at routing, basis points of provider earnings. */
+  feeBps: number;
+  /** Unix seconds; each is 0 while it does not apply (not routed, not started). */
+  routedAt: number;
+  reviewEndsAt: number;
+  startDeadline: number;
+  startedAt: number;
+  completionDeadline: number;
+  usedSeconds: number;
   decisionRoot: Hex;
 };
 
 export type OnchainProvider = { providerId: number; sourceTag?: string };
+
+/** TeamAccess's TeamRole, by value. */
+const TEAM_ROLE = { None: 0, Viewer: 1, User: 2, Admin: 3 } as const;
 
 export class ChainError extends Error {}
 
@@ -46,15 +72,22 @@ export type Market = {
   rpcUrl: string;
   address: Address;
   keeper: Address;
+  /** Seconds a provider has to start a routed job once its review window has passed (immutable). */
+  startWindow: number;
   readJob(jobId: bigint): Promise<OnchainJob>;
   readOffers(): Promise<OnchainOffer[]>;
   readProviders(): Promise<OnchainProvider[]>;
   /** Provider ids the team lets its jobs use, or undefined when its whitelist is off. */
   teamWhitelist(teamId: number, providers: OnchainProvider[]): Promise<number[] | undefined>;
+  /** Whether `account` still submits for the team (User or Admin): `route` refuses the jobs of a
+   *  member whose role was revoked. */
+  teamSubmitterActive(teamId: number, account: Address): Promise<boolean>;
   route(jobId: bigint, offerId: number, pricePerGpuHour: number, root: Hex): Promise<Hex>;
   reroute(jobId: bigint, offerId: number, pricePerGpuHour: number, root: Hex): Promise<Hex>;
   markUnroutable(jobId: bigint, root: Hex): Promise<Hex>;
-  blockTimestamp(): Promise<number>;
+  /** Unix seconds a transaction sent now is mined at, at the earliest: the latest block's time + 1,
+   *  or the wall clock when later (an idle local chain mines no blocks). */
+  routeTime(): Promise<number>;
 };
 
 /** Connects to NECTO_RPC_URL (local anvil by default) with KEEPER_PRIVATE_KEY (anvil's keeper locally). */
@@ -77,10 +110,19 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
   const address = nectoMarketAddress({ ...env, NECTO_CHAIN_ID: String(chainId) });
   const read = <T>(functionName: string, args: unknown[] = [], abi: unknown = nectoMarketAbi, to: Address = address) =>
     publicClient.readContract({ address: to, abi, functionName, args } as never) as Promise<T>;
-  const teamAccess = await read<Address>('teamAccess');
+  const [teamAccess, startWindow] = await Promise.all([read<Address>('teamAccess'), read<bigint>('startWindow')]).catch(
+    (error: unknown) => {
+      throw new ChainError(`cannot read the market at ${address} on chain ${chainId}: ${rpcErrorMessage(error)}`);
+    },
+  );
 
-  const send = async (functionName: string, args: unknown[]): Promise<Hex> => {
-    const hash = await wallet.writeContract({ address, abi: nectoMarketAbi, functionName, args, account, chain } as never);
+  const send = async (functionName: string, args: [bigint, ...unknown[]]): Promise<Hex> => {
+    let hash: Hex;
+    try {
+      hash = await wallet.writeContract({ address, abi: nectoMarketAbi, functionName, args, account, chain } as never);
+    } catch (error) {
+      throw new ChainError(`${functionName} of job ${args[0]} failed: ${rpcErrorMessage(error)}`);
+    }
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success') throw new ChainError(`${functionName} transaction ${hash} reverted`);
     return hash;
@@ -91,13 +133,19 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
     rpcUrl,
     address,
     keeper: account.address,
+    startWindow: Number(startWindow),
     async readJob(jobId) {
       const job = await read<RawJob>('getJob', [jobId]).catch((error: unknown) => {
+        if (revertName(error) === 'JobRegistry_UnknownJob') {
+          throw new ChainError(`job ${jobId} does not exist on chain ${chainId} (market ${address})`);
+        }
         throw new ChainError(`cannot read job ${jobId}: ${rpcErrorMessage(error)}`);
       });
+      const status = JOB_STATUS[job.status];
+      if (!status) throw new ChainError(`job ${jobId} has status ${job.status}, which this keeper does not know`);
       return {
         jobId,
-        status: JOB_STATUS[job.status] ?? 'None',
+        status,
         mode: job.mode === 0 ? 'Tracked' : 'Untracked',
         controller: job.controller,
         teamId: job.teamId,
@@ -108,9 +156,17 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
         hoursRequested: job.hoursRequested,
         ...region(job.country, job.area),
         excludedPricing: ONCHAIN_PRICING.filter((_, bit) => (job.excludedPricing >> bit) & 1),
+        reviewSeconds: job.reviewSeconds,
         maxPricePerGpuHour: Number(job.maxPricePerGpuHour),
         offerId: job.offerId,
         pricePerGpuHour: Number(job.pricePerGpuHour),
+        feeBps: job.feeBps,
+        routedAt: job.routedAt,
+        reviewEndsAt: job.reviewEndsAt,
+        startDeadline: job.startDeadline,
+        startedAt: job.startedAt,
+        completionDeadline: job.completionDeadline,
+        usedSeconds: job.usedSeconds,
         decisionRoot: job.decisionRoot,
       };
     },
@@ -126,37 +182,51 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
       });
     },
     async teamWhitelist(teamId, providers) {
-      const [, whitelistEnabled] = await read<[number, boolean, number, bigint]>('teamState', [teamId], teamAccessAbi, teamAccess);
+      const [, whitelistEnabled] = await read<[adminCount: number, whitelistEnabled: boolean]>('teamState', [teamId], teamAccessAbi, teamAccess);
       if (!whitelistEnabled) return undefined;
       const allowed = await Promise.all(
         providers.map((p) => read<boolean>('isProviderAllowed', [teamId, p.providerId], teamAccessAbi, teamAccess)),
       );
       return providers.filter((_, i) => allowed[i]).map((p) => p.providerId);
     },
+    async teamSubmitterActive(teamId, account) {
+      const role = await read<number>('roleOf', [teamId, account], teamAccessAbi, teamAccess);
+      return role === TEAM_ROLE.User || role === TEAM_ROLE.Admin;
+    },
     route: (jobId, offerId, price, root) => send('route', [jobId, offerId, BigInt(price), root]),
     reroute: (jobId, offerId, price, root) => send('reroute', [jobId, offerId, BigInt(price), root]),
     markUnroutable: (jobId, root) => send('markUnroutable', [jobId, root]),
-    async blockTimestamp() {
-      return Number((await publicClient.getBlock()).timestamp);
+    async routeTime() {
+      const latest = Number((await publicClient.getBlock()).timestamp);
+      return Math.max(latest + 1, Math.floor(Date.now() / 1000));
     },
   };
 }
 
+/** getJob's Job struct as viem decodes it (uint40 and smaller: numbers; uint64: bigints). */
 type RawJob = {
   controller: Address;
   mode: number;
+  status: number;
   rerouteOptIn: boolean;
   excludedPricing: number;
+  gpuModel: Hex;
   gpuCount: number;
   minVramGb: number;
   hoursRequested: number;
   country: Hex;
   area: number;
-  status: number;
+  teamId: number;
+  reviewSeconds: number;
+  maxPricePerGpuHour: bigint;
   offerId: number;
   pricePerGpuHour: bigint;
-  maxPricePerGpuHour: bigint;
-  teamId: number;
-  gpuModel: Hex;
+  feeBps: number;
+  routedAt: number;
+  reviewEndsAt: number;
+  startDeadline: number;
+  startedAt: number;
+  completionDeadline: number;
+  usedSeconds: number;
   decisionRoot: Hex;
 };

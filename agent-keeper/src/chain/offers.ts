@@ -1,6 +1,6 @@
 // Offers as the NectoMarket contract stores them, decoded once for both readers: the Necto sellers
 // source (quotes) and the keeper's route checks (carriers).
-import { hexToString } from 'viem';
+import { BaseError, ContractFunctionRevertedError, hexToString } from 'viem';
 import type { Address, Hex, PublicClient } from 'viem';
 import { nectoMarketAbi } from '@necto/contracts';
 
@@ -23,7 +23,8 @@ export type OnchainOffer = {
   gateway: boolean;
   availableFrom: number;
   availableUntil: number;
-  /** Micro-USD per GPU-hour: the price (Fixed), the floor (Dynamic), a reference (gateways). */
+  /** Micro-USD per GPU-hour, never zero: the exact price (Fixed), the floor (Dynamic), or the
+   *  owner's committed USD ceiling (Token, and every gateway offer): a route may pay at most it. */
   price: bigint;
   demandSlopeBps: number;
   /** Micro-tokens per GPU-hour (Token). */
@@ -88,7 +89,20 @@ export function ascii(value: Hex): string {
   return hexToString(value).replace(/\0+$/, '');
 }
 
-/** The first line of a viem error's short message: what a person needs to read. */
+/** What a person needs to read of a viem error: the contract's custom error with its arguments
+ *  when a call reverted, else the first line of the short message. */
 export function rpcErrorMessage(error: unknown): string {
+  const revert = revertOf(error);
+  if (revert) return `reverted with ${revert.errorName}(${(revert.args ?? []).map(String).join(', ')})`;
   return ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message).split('\n')[0] ?? 'error';
+}
+
+/** The name of the custom error a contract call reverted with, if it did. */
+export function revertName(error: unknown): string | undefined {
+  return revertOf(error)?.errorName;
+}
+
+function revertOf(error: unknown): ContractFunctionRevertedError['data'] {
+  const revert = error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : null;
+  return revert instanceof ContractFunctionRevertedError ? revert.data : undefined;
 }

@@ -1,10 +1,12 @@
 // `necto route <jobId>`: the keeper's atomic action on one job, with progress on stderr.
 import { connectMarket } from '../chain/market.ts';
+import type { OnchainJob } from '../chain/market.ts';
 import { createDecisionStore } from '../decision/store.ts';
 import { formatPrice } from '../normalize.ts';
 import { routeJob } from '../route-job.ts';
 import type { ScanConfig, SourceStatus } from '../scan.ts';
 import { ALL_SOURCES } from '../sources/index.ts';
+import { isoTime } from '../time.ts';
 import { UsageError } from './args.ts';
 
 export async function runRoute(argv: string[], config: ScanConfig): Promise<number> {
@@ -28,10 +30,7 @@ export async function runRoute(argv: string[], config: ScanConfig): Promise<numb
     return outcome.status === 'not-waiting' ? 1 : 0;
   }
   if (outcome.status === 'not-waiting') {
-    const { job } = outcome;
-    process.stdout.write(
-      `Job ${jobId} is ${job.status}, not waiting for a route${job.offerId ? ` (offer ${job.offerId}, root ${job.decisionRoot})` : ''}: nothing sent.\n`,
-    );
+    process.stdout.write(`Job ${jobId} is ${outcome.job.status}, not waiting for a route${where(outcome.job)}: nothing sent.\n`);
     return 1;
   }
   const { record } = outcome;
@@ -46,6 +45,19 @@ export async function runRoute(argv: string[], config: ScanConfig): Promise<numb
   process.stdout.write(`  decision root ${outcome.root} (${record.quotes.length} quotes, ${record.ranking.length} eligible)\n`);
   process.stdout.write(`  transaction   ${outcome.txHash}\n`);
   return 0;
+}
+
+/** Where a job that is past routing stands: its offer, root and the deadline that applies. */
+function where(job: OnchainJob): string {
+  const parts: string[] = [];
+  if (job.offerId) parts.push(`offer ${job.offerId} at ${formatPrice(job.pricePerGpuHour)}/GPU-h`);
+  if (!/^0x0*$/.test(job.decisionRoot)) parts.push(`root ${job.decisionRoot}`);
+  if (job.status === 'Routed') parts.push(`review ends ${isoTime(job.reviewEndsAt)}, start by ${isoTime(job.startDeadline)}`);
+  if (job.status === 'Started') parts.push(`started ${isoTime(job.startedAt)}, complete by ${isoTime(job.completionDeadline)}`);
+  if (job.status === 'Expired') {
+    parts.push(job.startedAt ? `not completed by ${isoTime(job.completionDeadline)}` : `not started by ${isoTime(job.startDeadline)}`);
+  }
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 function parseJobId(args: string[]): bigint {

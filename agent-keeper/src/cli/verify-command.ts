@@ -33,9 +33,9 @@ async function verify(
   if (/^\d+$/.test(target)) {
     market = await connectMarket(config.env);
     const job = await market.readJob(BigInt(target));
-    if (job.status === 'None') return failed('', { name: 'job', ok: false, detail: `job ${target} does not exist on chain ${market.chainId}` });
     if (/^0x0+$/.test(job.decisionRoot)) {
-      return failed('', { name: 'job', ok: false, detail: `job ${target} is ${job.status}: no decision root on-chain yet` });
+      const yet = job.status === 'Requested' ? ' yet' : '';
+      return failed('', { name: 'job', ok: false, detail: `job ${target} is ${job.status}: no decision root on-chain${yet}` });
     }
     root = job.decisionRoot;
   }

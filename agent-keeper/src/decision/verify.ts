@@ -100,11 +100,16 @@ function checkChain(
       : `the record chose nothing but the job is ${job.status} on-chain (offer ${job.offerId})`);
     return;
   }
-  const sameOffer = chosen.onchainOfferId === job.offerId;
-  const samePrice = chosen.pricePerGpuHour === job.pricePerGpuHour;
-  check('chain choice', sameOffer && samePrice, sameOffer && samePrice
-    ? `the chain routed to offer ${job.offerId} at ${job.pricePerGpuHour} micro-USD/GPU-h, as recorded`
-    : `the chain routed to offer ${job.offerId} at ${job.pricePerGpuHour}, the record chose offer ${chosen.onchainOfferId ?? 'none'} at ${chosen.pricePerGpuHour}`);
+  const recorded = `offer ${chosen.onchainOfferId ?? 'none'} at ${chosen.pricePerGpuHour}`;
+  if (job.offerId === 0) {
+    check('chain choice', false, `the record chose ${recorded}, but the job is ${job.status} on-chain and was never routed`);
+    return;
+  }
+  const same = chosen.onchainOfferId === job.offerId && chosen.pricePerGpuHour === job.pricePerGpuHour;
+  const now = job.status === 'Routed' ? '' : ` (the job is ${job.status} now)`;
+  check('chain choice', same, same
+    ? `the chain routed to offer ${job.offerId} at ${job.pricePerGpuHour} micro-USD/GPU-h, as recorded${now}`
+    : `the chain routed to offer ${job.offerId} at ${job.pricePerGpuHour}, the record chose ${recorded}`);
 }
 
 function checkReplay(record: DecisionRecord, check: (name: string, ok: boolean, detail: string) => boolean): void {

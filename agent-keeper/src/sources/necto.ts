@@ -1,12 +1,13 @@
 // Sellers listed on Necto itself: offers read from the NectoMarket contract. Fixed offers quote
 // their price, Dynamic offers the on-chain current price (floor + demand), Token offers a token
-// amount per GPU-hour converted at the CoinGecko rate. Gateway offers are skipped: the external
-// networks are quoted by their own adapters.
+// amount per GPU-hour converted at the CoinGecko rate, which may not exceed the seller's committed
+// USD ceiling (a route above it reverts). Gateway offers are skipped: the external networks are
+// quoted by their own adapters.
 import { createPublicClient, http } from 'viem';
 import type { Address, PublicClient } from 'viem';
 import { deployments, nectoMarketAbi } from '@necto/contracts';
 import { memoryOf, resolveGpuModel } from '../gpu-models.ts';
-import { tokenPerGpuHour, usdPerGpuHour } from '../normalize.ts';
+import { formatPrice, tokenPerGpuHour, usdPerGpuHour } from '../normalize.ts';
 import { readOffers, rpcErrorMessage } from '../chain/offers.ts';
 import type { OnchainOffer } from '../chain/offers.ts';
 import type { Quote, Rejection } from '../quote.ts';
@@ -113,12 +114,20 @@ async function price(
     if ('error' in rate) return { reason: rate.error };
     const usd = tokenPerGpuHour(Number(offer.tokenAmount) / 1e6, rate.usd);
     if (!usd.ok) return { reason: usd.reason };
+    const ceiling = Number(offer.price);
+    if (usd.microUsd > ceiling) {
+      return {
+        reason:
+          `converted price ${formatPrice(usd.microUsd)}/GPU-h (${offer.tokenAmount} micro-${tokenId} at $${rate.usd}) ` +
+          `is above the seller's USD ceiling ${formatPrice(ceiling)}/GPU-h`,
+      };
+    }
     return {
       pricingModel: 'token',
       raw: { value: String(offer.tokenAmount), unit: `micro-${tokenId}/GPU-hour`, currency: tokenId },
       effectiveMicroUsdPerGpuHour: usd.microUsd,
       tokenRate: rate,
-      note: 'quoted in the token, settled in USDC at this rate',
+      note: `quoted in the token, settled in USDC at this rate (seller's USD ceiling ${formatPrice(ceiling)}/GPU-h)`,
     };
   }
   return { reason: `pricing model ${offer.pricing} is for gateways only` };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 /// @title Escrow arithmetic, in USDC base units (6 decimals) and micro-USD per GPU-hour.
 /// @notice Every rounding favours the buyer: the provider's share rounds down, so

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {Vm} from "forge-std/Vm.sol";
 import {NectoFixture} from "../utils/NectoFixture.sol";
@@ -31,6 +31,66 @@ contract GasTest is NectoFixture {
         );
     }
 
+    function test_Gas_TeamTreasury() public {
+        // A team's first deposit also allocates its funds slot (recorded, not budgeted).
+        _measure(
+            "depositToTeam (first deposit of the team)",
+            teamAdmin,
+            abi.encodeCall(market.depositToTeam, (teamId, 1_000e6)),
+            type(uint256).max
+        );
+        _measure("depositToTeam", teamAdmin, abi.encodeCall(market.depositToTeam, (teamId, 1_000e6)), 70_000);
+        JobRequest memory req = teamRequest(2, 4, 3_000_000);
+        req.spec.workloadURI = WORKLOAD_URI;
+        _measure("requestJob (team treasury)", teamUser, abi.encodeCall(market.requestJob, (req)), 140_000);
+        // The first team job of a spend epoch also rolls the team's buckets.
+        vm.warp(block.timestamp + market.SPEND_EPOCH());
+        _measure(
+            "requestJob (team treasury, first of a spend epoch)",
+            teamUser,
+            abi.encodeCall(market.requestJob, (req)),
+            140_000
+        );
+        _measure(
+            "withdrawFromTeam",
+            teamAdmin,
+            abi.encodeCall(market.withdrawFromTeam, (teamId, teamAdmin, 100e6)),
+            type(uint256).max
+        );
+    }
+
+    /// @dev A team job's settlement also credits the rest to its treasury (recorded, not budgeted).
+    function test_Gas_TeamJobSettlement() public {
+        fundTeamTreasury();
+        uint256 jobId = requestTeam();
+        routeTo(jobId, fixedOffer, 2_000_000);
+        startAs(jobId, seller);
+        vm.warp(block.timestamp + 3 hours);
+        _measure(
+            "completeJob (team job: settle and credit the team)",
+            seller,
+            abi.encodeCall(market.completeJob, (jobId, 3 hours)),
+            type(uint256).max
+        );
+        jobId = requestTeam();
+        _measure(
+            "cancel (team job: credit the team)", teamUser, abi.encodeCall(market.cancel, (jobId)), 65_000
+        );
+    }
+
+    function test_Gas_Expire() public {
+        uint256 jobId = requestTracked();
+        routeTo(jobId, fixedOffer, 2_000_000);
+        vm.warp(block.timestamp + START_WINDOW + 1);
+        _measure("expire (never started)", stranger, abi.encodeCall(market.expire, (jobId)), 45_000);
+        jobId = requestTracked();
+        routeTo(jobId, fixedOffer, 2_000_000);
+        startAs(jobId, seller);
+        vm.warp(block.timestamp + 4 hours + COMPLETION_GRACE + 1);
+        _measure("expire (never completed)", stranger, abi.encodeCall(market.expire, (jobId)), 45_000);
+        _measure("claimRefund (expired job)", buyer, abi.encodeCall(market.claimRefund, (jobId)), 65_000);
+    }
+
     function test_Gas_AddOffer() public {
         _measure(
             "addOffer (Fixed)",
@@ -41,7 +101,10 @@ contract GasTest is NectoFixture {
             120_000
         );
         _measure(
-            "addOffer (Token)", seller, abi.encodeCall(market.addOffer, (sellerId, tokenParams())), 120_000
+            "addOffer (Token, with ceiling)",
+            seller,
+            abi.encodeCall(market.addOffer, (sellerId, tokenParams())),
+            120_000
         );
     }
 

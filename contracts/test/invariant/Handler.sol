@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {CommonBase} from "forge-std/Base.sol";
 import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
 import {Vm} from "forge-std/Vm.sol";
 
-import {NectoMarket} from "../../src/NectoMarket.sol";
+import {INectoMarket} from "../../src/interfaces/INectoMarket.sol";
 import {TeamAccess} from "../../src/TeamAccess.sol";
 import {LocalUSDC} from "../../src/tokens/LocalUSDC.sol";
 import {TeamRole} from "../../src/interfaces/ITeamAccess.sol";
@@ -21,6 +21,7 @@ import {Job, JobAction, JobMode, JobRequest, JobStatus} from "../../src/interfac
 
 /// @notice What the handler knows about a job, recorded when it made the calls, independently of
 /// the market's own bookkeeping.
+/// `refundPaid` is what reached the buyer side: a wallet, or the team's treasury for a team job.
 struct GhostJob {
     address funder;
     address controller;
@@ -30,10 +31,14 @@ struct GhostJob {
     uint256 refundPaid;
     uint8 buyerPayments;
     bool untracked;
+    bool team;
     uint16 gpuCount;
-    uint40 routedAt;
+    uint32 reviewSeconds;
+    uint40 reviewEndsAt;
     uint40 startedAt;
+    uint16 feeBps;
     uint64 price;
+    uint64 ceiling;
     bytes32 root;
     JobStatus seenStatus;
     uint32 seenOffer;
@@ -48,11 +53,12 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     uint256 internal constant MAX_PROVIDERS = 10;
     uint256 internal constant MAX_OFFERS = 24;
     uint256 internal constant MAX_WARP = 3 hours;
+    uint256 internal constant MAX_TEAM_DEPOSIT = 2_000e6;
     uint256 internal constant BUYER_COUNT = 4;
     bytes16 internal constant H100 = "H100-80G";
     bytes16 internal constant A100 = "A100-80G";
 
-    NectoMarket public immutable market;
+    INectoMarket public immutable market;
     LocalUSDC public immutable usdc;
     TeamAccess public immutable team;
     uint32 public immutable teamId;
@@ -86,10 +92,13 @@ contract Handler is CommonBase, StdCheats, StdUtils {
 
     /* GHOST SUMS */
 
+    /// @dev USDC into the market (job deposits from wallets, team deposits) and out of it.
     uint256 public ghostDeposited;
     uint256 public ghostRefunded;
     uint256 public ghostWithdrawn;
     uint256 public ghostEarned;
+    uint256 public ghostTeamDeposited;
+    uint256 public ghostTeamWithdrawn;
 
     /* VIOLATIONS SEEN BY THE HANDLER */
 
@@ -100,13 +109,17 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     uint256 public settlementMismatches;
     uint256 public buyerLogLeaks;
     uint256 public buyerStorageLeaks;
+    uint256 public expireMismatches;
+    uint256 public startsInReviewWindow;
+    uint256 public startsWhilePaused;
+    uint256 public routesAboveCeiling;
 
     /* CALL COUNTS: actions that did something */
 
     mapping(bytes32 action => uint256) public calls;
 
     constructor(
-        NectoMarket market_,
+        INectoMarket market_,
         LocalUSDC usdc_,
         TeamAccess team_,
         uint32 teamId_,
@@ -211,6 +224,17 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         calls["setCapacity"]++;
     }
 
+    /// @notice The offer's owner reprices it (its ceiling, for Token and gateway offers), for new
+    /// routes only.
+    function setPricing(uint256 offerSeed, uint256 pricingSeed) external observe {
+        uint32 offerId = uint32(offerSeed % market.offerCount() + 1);
+        Offer memory offer = market.getOffer(offerId);
+        OfferParams memory p = _offerParams(pricingSeed, offer.gateway);
+        vm.prank(market.getProvider(offer.providerId).owner);
+        market.setPricing(offerId, p.pricing, p.price, p.demandSlopeBps, p.tokenId, p.tokenAmount);
+        calls["setPricing"]++;
+    }
+
     /// @notice The provider's owner moves its payout, to a fresh address or to another payout.
     function updateProvider(uint256 providerSeed, uint256 payoutSeed) external observe {
         uint32 providerId = uint32(providerSeed % market.providerCount() + 1);
@@ -224,7 +248,8 @@ contract Handler is CommonBase, StdCheats, StdUtils {
 
     /* REQUESTS */
 
-    /// @notice A buyer requests a Tracked job, for the team when it is a member and `forTeam`.
+    /// @notice A buyer requests a Tracked job: for the team, drawn on its treasury (topped up by
+    /// its Admin when short), when it is a member and `forTeam`; otherwise from its own wallet.
     function requestTracked(uint256 buyerSeed, uint256 specSeed, bool forTeam, bool rerouteOptIn)
         external
         observe
@@ -232,12 +257,21 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         if (market.paused()) return;
         address buyer = _buyers[buyerSeed % BUYER_COUNT];
         JobRequest memory req = _request(specSeed, rerouteOptIn);
-        if (forTeam && _isTeamMember[buyer]) req.teamId = teamId;
-        uint256 deposit = _fund(buyer, req);
+        bool forTheTeam = forTeam && _isTeamMember[buyer];
+        uint256 deposit = _depositOf(req);
+        if (forTheTeam) {
+            req.teamId = teamId;
+            (uint256 balance,,,) = market.teamFunds(teamId);
+            if (balance < deposit) _depositToTeam(deposit - balance);
+        } else {
+            _fund(buyer, deposit);
+        }
 
         vm.prank(buyer);
         uint256 jobId = market.requestJob(req);
         _recordRequest(jobId, buyer, buyer, _buyerKey[buyer], deposit, req);
+        if (forTheTeam) _ghost[jobId].team = true;
+        else ghostDeposited += deposit;
         calls["requestTracked"]++;
     }
 
@@ -252,7 +286,8 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         JobRequest memory req = _request(specSeed, rerouteOptIn);
         req.mode = JobMode.Untracked;
         req.jobKey = jobKey;
-        uint256 deposit = _fund(buyer, req);
+        uint256 deposit = _depositOf(req);
+        _fund(buyer, deposit);
 
         vm.getRecordedLogs(); // drain whatever an earlier action left
         vm.recordLogs();
@@ -266,6 +301,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         _checkNoBuyerInLogs(logs);
         _checkNoBuyerInStorage(writes);
         _recordRequest(jobId, buyer, jobKey, jobKeyPk, deposit, req);
+        ghostDeposited += deposit;
         _ghost[jobId].untracked = true;
         _untrackedJobs.push(jobId);
         calls["requestUntracked"]++;
@@ -274,20 +310,19 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     /* KEEPER */
 
     /// @notice The keeper routes a Requested job (the first, from a random position, that some
-    /// offer can take) to an offer that passes every check of `route`.
+    /// offer can take) to an offer that passes every check of `route`. First it tries the same
+    /// route above the offer's committed ceiling (Token and gateway offers), which must fail.
     function route(uint256 jobSeed, uint256 offerSeed, uint256 priceSeed) external observe {
         if (market.paused()) return;
         (uint256 jobId, uint32 offerId, uint64 price) = _findRoute(jobSeed, offerSeed, priceSeed);
         if (jobId == 0) return;
         bytes32 root = _nextRoot();
         _target = jobId;
+        _tryAboveCeiling(abi.encodeCall(market.route, (jobId, offerId, 0, root)), jobId, offerId);
 
         vm.prank(keeper);
         market.route(jobId, offerId, price, root);
-        GhostJob storage g = _ghost[jobId];
-        g.root = root;
-        g.price = price;
-        g.routedAt = uint40(block.timestamp);
+        _recordRoute(jobId, offerId, price, root);
         calls["route"]++;
     }
 
@@ -301,13 +336,11 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         if (offerId == 0) return;
         bytes32 root = _nextRoot();
         _target = jobId;
+        _tryAboveCeiling(abi.encodeCall(market.reroute, (jobId, offerId, 0, root)), jobId, offerId);
 
         vm.prank(keeper);
         market.reroute(jobId, offerId, price, root);
-        GhostJob storage g = _ghost[jobId];
-        g.root = root;
-        g.price = price;
-        g.routedAt = uint40(block.timestamp);
+        _recordRoute(jobId, offerId, price, root);
         calls["reroute"]++;
     }
 
@@ -318,27 +351,40 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         if (jobId == 0) return;
         bytes32 root = _nextRoot();
         _target = jobId;
+        (address payee, uint256 before) = _buyerSide(jobId, address(0));
 
         vm.prank(keeper);
         market.markUnroutable(jobId, root);
         _ghost[jobId].root = root;
+        // A team job's deposit goes straight back to its treasury.
+        if (_ghost[jobId].team) _recordBuyerPayment(jobId, _received(payee, before));
         calls["markUnroutable"]++;
     }
 
     /* PROVIDERS' LIFECYCLE */
 
-    /// @notice The offer's owner starts a Routed job, possibly after some time within the window.
+    /// @notice The offer's owner starts a Routed job between the end of its review window and its
+    /// start deadline. Before that it tries to start inside the review window, and while the market
+    /// is paused it only tries: both must fail.
     function startJob(uint256 jobSeed, uint256 delay) external observe {
         uint256 jobId = _pickJob(jobSeed, _isStartable);
         if (jobId == 0) return;
-        uint256 deadline = _ghost[jobId].routedAt + startWindow;
-        vm.warp(block.timestamp + _bound(delay, 0, deadline - block.timestamp));
+        GhostJob storage g = _ghost[jobId];
         address owner = _jobOwner(jobId);
+        bytes memory start = abi.encodeCall(market.startJob, (jobId));
+        if (market.paused()) {
+            if (_succeeds(owner, start)) startsWhilePaused++;
+            return;
+        }
+        if (block.timestamp < g.reviewEndsAt && _succeeds(owner, start)) startsInReviewWindow++;
+        uint256 earliest = g.reviewEndsAt > block.timestamp ? g.reviewEndsAt : block.timestamp;
+        uint256 deadline = g.reviewEndsAt + startWindow;
+        vm.warp(earliest + _bound(delay, 0, deadline - earliest));
         _target = jobId;
 
         vm.prank(owner);
         market.startJob(jobId);
-        _ghost[jobId].startedAt = uint40(block.timestamp);
+        g.startedAt = uint40(block.timestamp);
         calls["startJob"]++;
     }
 
@@ -359,13 +405,17 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         uint256 payoutBefore = market.earningsOf(payout);
         uint256 treasuryBefore = market.earningsOf(treasury);
         uint256 earned = uint256(g.price) * g.gpuCount * usedSeconds / 1 hours;
-        uint256 fee = earned * market.protocolFeeBps() / 10_000;
+        // The fee fixed when the job was routed, whatever the admin set since.
+        uint256 fee = earned * g.feeBps / 10_000;
+        (address payee, uint256 before) = _buyerSide(jobId, address(0));
         _target = jobId;
 
         vm.prank(owner);
         market.completeJob(jobId, usedSeconds);
         g.earned = earned;
         ghostEarned += earned;
+        // A team job's rest goes straight back to its treasury.
+        if (g.team) _recordBuyerPayment(jobId, _received(payee, before));
         if (
             market.earningsOf(payout) - payoutBefore != earned - fee
                 || market.earningsOf(treasury) - treasuryBefore != fee
@@ -380,12 +430,12 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         uint256 jobId = _pickJob(jobSeed, _isCancellable);
         if (jobId == 0) return;
         address controller = _ghost[jobId].controller;
-        uint256 balanceBefore = usdc.balanceOf(controller);
+        (address payee, uint256 before) = _buyerSide(jobId, controller);
         _target = jobId;
 
         vm.prank(controller);
         market.cancel(jobId);
-        _recordBuyerPayment(jobId, usdc.balanceOf(controller) - balanceBefore);
+        _recordBuyerPayment(jobId, _received(payee, before));
         calls["cancel"]++;
     }
 
@@ -396,12 +446,12 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         address recipient = _recipients[recipientSeed % _recipients.length];
         uint256 deadline = block.timestamp + _bound(deadlineSeed, 0, 1 days);
         bytes memory signature = _sign(jobId, JobAction.Cancel, recipient, deadline);
-        uint256 balanceBefore = usdc.balanceOf(recipient);
+        (address payee, uint256 before) = _buyerSide(jobId, recipient);
         _target = jobId;
 
         vm.prank(relayer);
         market.cancelWithSig(jobId, recipient, deadline, signature);
-        _recordBuyerPayment(jobId, usdc.balanceOf(recipient) - balanceBefore);
+        _recordBuyerPayment(jobId, _received(payee, before));
         calls["cancelWithSig"]++;
     }
 
@@ -412,12 +462,12 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         if (jobId == 0) return;
         _warpPastRefundDeadline(jobId);
         address controller = _ghost[jobId].controller;
-        uint256 balanceBefore = usdc.balanceOf(controller);
+        (address payee, uint256 before) = _buyerSide(jobId, controller);
         _target = jobId;
 
         vm.prank(controller);
         market.claimRefund(jobId);
-        _recordBuyerPayment(jobId, usdc.balanceOf(controller) - balanceBefore);
+        _recordBuyerPayment(jobId, _received(payee, before));
         calls["claimRefund"]++;
     }
 
@@ -429,13 +479,54 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         address recipient = _recipients[recipientSeed % _recipients.length];
         uint256 deadline = block.timestamp + 1 hours;
         bytes memory signature = _sign(jobId, JobAction.ClaimRefund, recipient, deadline);
-        uint256 balanceBefore = usdc.balanceOf(recipient);
+        (address payee, uint256 before) = _buyerSide(jobId, recipient);
         _target = jobId;
 
         vm.prank(relayer);
         market.claimRefundWithSig(jobId, recipient, deadline, signature);
-        _recordBuyerPayment(jobId, usdc.balanceOf(recipient) - balanceBefore);
+        _recordBuyerPayment(jobId, _received(payee, before));
         calls["claimRefundWithSig"]++;
+    }
+
+    /// @notice Anyone expires a Routed or Started job past its deadline, the clock first warped just
+    /// past it. The handler checks that exactly the job's GPUs were freed.
+    function expire(uint256 jobSeed, uint256 callerSeed) external observe {
+        uint256 jobId = _pickJob(jobSeed, _isRunningOrRouted);
+        if (jobId == 0) return;
+        _warpPastRefundDeadline(jobId);
+        GhostJob storage g = _ghost[jobId];
+        uint16 inUseBefore = market.getOffer(g.seenOffer).gpusInUse;
+        (address payee, uint256 before) = _buyerSide(jobId, address(0));
+        _target = jobId;
+
+        vm.prank(_buyers[callerSeed % BUYER_COUNT]);
+        market.expire(jobId);
+        if (inUseBefore - market.getOffer(g.seenOffer).gpusInUse != g.gpuCount) expireMismatches++;
+        // A team job's deposit goes straight back to its treasury.
+        if (g.team) _recordBuyerPayment(jobId, _received(payee, before));
+        calls["expire"]++;
+    }
+
+    /* TEAM TREASURY */
+
+    /// @notice The team Admin or a buyer tops up the team's treasury.
+    function depositToTeam(uint256 amountSeed) external observe {
+        if (market.paused()) return;
+        _depositToTeam(_bound(amountSeed, 1, MAX_TEAM_DEPOSIT));
+        calls["depositToTeam"]++;
+    }
+
+    /// @notice The team Admin withdraws part of the balance (never what open jobs committed).
+    function withdrawFromTeam(uint256 amountSeed, uint256 toSeed) external observe {
+        (uint256 balance,,,) = market.teamFunds(teamId);
+        if (balance == 0) return;
+        uint256 amount = _bound(amountSeed, 1, balance);
+        address to = _recipients[toSeed % _recipients.length];
+        uint256 before = usdc.balanceOf(to);
+        vm.prank(teamAdmin);
+        market.withdrawFromTeam(teamId, to, amount);
+        ghostTeamWithdrawn += usdc.balanceOf(to) - before;
+        calls["withdrawFromTeam"]++;
     }
 
     /* EARNERS */
@@ -533,7 +624,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
             if (job.status != g.seenStatus || offerChanged) {
                 if (jobId != _target) {
                     _flagTransition(jobId, g.seenStatus, job.status, "by a call on another job");
-                } else if (!_allowedTransition(g.seenStatus, job.status, offerChanged, job.rerouteOptIn)) {
+                } else if (!_allowedTransition(
+                        g.seenStatus, job.status, offerChanged, job.rerouteOptIn, g.team
+                    )) {
                     _flagTransition(jobId, g.seenStatus, job.status, "not an allowed transition");
                 }
                 g.seenStatus = job.status;
@@ -547,23 +640,34 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     }
 
     /// @dev The transitions documented on JobStatus. The offer may change only when the job is
-    /// routed, or rerouted (opted-in jobs only).
-    function _allowedTransition(JobStatus from, JobStatus to, bool offerChanged, bool rerouteOptIn)
-        internal
-        pure
-        returns (bool)
-    {
-        if (from == JobStatus.Routed && to == JobStatus.Routed) return offerChanged && rerouteOptIn;
+    /// routed, or rerouted (opted-in jobs only). A team job's refund is credited at once, so one call
+    /// may take it from Requested (unroutable), Routed or Started (expired, completed) to Refunded.
+    function _allowedTransition(
+        JobStatus from,
+        JobStatus to,
+        bool offerChanged,
+        bool rerouteOptIn,
+        bool teamJob
+    ) internal pure returns (bool) {
+        if (from == JobStatus.Routed && to == JobStatus.Routed) {
+            return offerChanged && rerouteOptIn;
+        }
         if (offerChanged) return from == JobStatus.Requested && to == JobStatus.Routed;
         if (from == JobStatus.None) return to == JobStatus.Requested;
         if (from == JobStatus.Requested) {
-            return to == JobStatus.Routed || to == JobStatus.Cancelled || to == JobStatus.Unroutable;
+            return to == JobStatus.Routed || to == JobStatus.Cancelled || to == JobStatus.Unroutable
+                || (teamJob && to == JobStatus.Refunded);
         }
         if (from == JobStatus.Routed) {
-            return to == JobStatus.Started || to == JobStatus.Cancelled || to == JobStatus.Refunded;
+            return to == JobStatus.Started || to == JobStatus.Cancelled || to == JobStatus.Expired
+                || to == JobStatus.Refunded;
         }
-        if (from == JobStatus.Started) return to == JobStatus.Completed || to == JobStatus.Refunded;
-        if (from == JobStatus.Completed || from == JobStatus.Unroutable) return to == JobStatus.Refunded;
+        if (from == JobStatus.Started) {
+            return to == JobStatus.Completed || to == JobStatus.Expired || to == JobStatus.Refunded;
+        }
+        if (from == JobStatus.Completed || from == JobStatus.Unroutable || from == JobStatus.Expired) {
+            return to == JobStatus.Refunded;
+        }
         return false;
     }
 
@@ -629,14 +733,76 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         g.controllerKey = controllerKey;
         g.deposit = deposit;
         g.gpuCount = req.spec.gpuCount;
-        ghostDeposited += deposit;
+        g.reviewSeconds = req.reviewSeconds;
     }
 
+    /// @dev What reached the buyer side of a job: a wallet (counted as USDC out of the market) or
+    /// the team's treasury (still in the market).
     function _recordBuyerPayment(uint256 jobId, uint256 amount) internal {
         GhostJob storage g = _ghost[jobId];
         g.refundPaid += amount;
         g.buyerPayments++;
-        ghostRefunded += amount;
+        if (!g.team) ghostRefunded += amount;
+    }
+
+    /// @dev Where the buyer side of a job is paid, and its balance now: the team's treasury for a
+    /// team job (address zero stands for it), else `recipient`'s USDC.
+    function _buyerSide(uint256 jobId, address recipient)
+        internal
+        view
+        returns (address payee, uint256 before)
+    {
+        if (_ghost[jobId].team) return (address(0), _teamBalance());
+        return (recipient, usdc.balanceOf(recipient));
+    }
+
+    function _received(address payee, uint256 before) internal view returns (uint256) {
+        return (payee == address(0) ? _teamBalance() : usdc.balanceOf(payee)) - before;
+    }
+
+    function _teamBalance() internal view returns (uint256 balance) {
+        (balance,,,) = market.teamFunds(teamId);
+    }
+
+    function _recordRoute(uint256 jobId, uint32 offerId, uint64 price, bytes32 root) internal {
+        GhostJob storage g = _ghost[jobId];
+        g.root = root;
+        g.price = price;
+        g.ceiling = market.currentPrice(offerId);
+        g.feeBps = market.protocolFeeBps();
+        g.reviewEndsAt = uint40(block.timestamp + g.reviewSeconds);
+        if (price > g.ceiling) routesAboveCeiling++;
+    }
+
+    /// @dev For an offer priced off-chain (Token, gateway) whose ceiling the job's maximum exceeds:
+    /// the keeper's call with a price just above the ceiling must revert. `data` carries a zero price,
+    /// replaced here.
+    function _tryAboveCeiling(bytes memory data, uint256 jobId, uint32 offerId) internal {
+        Offer memory o = market.getOffer(offerId);
+        bool exact = !o.gateway && (o.pricing == PricingModel.Fixed || o.pricing == PricingModel.Dynamic);
+        uint64 ceiling = market.currentPrice(offerId);
+        if (exact || ceiling >= market.getJob(jobId).maxPricePerGpuHour) return;
+        assembly ("memory-safe") {
+            mstore(add(data, 100), add(ceiling, 1)) // the third argument
+        }
+        if (_succeeds(keeper, data)) routesAboveCeiling++;
+    }
+
+    /// @dev Whether `caller` calling the market with `data` succeeds; the state it changed is undone.
+    function _succeeds(address caller, bytes memory data) internal returns (bool ok) {
+        uint256 snapshot = vm.snapshotState();
+        vm.prank(caller);
+        (ok,) = address(market).call(data);
+        vm.revertToState(snapshot);
+    }
+
+    /// @dev The team Admin deposits `amount`, minted first when it lacks it.
+    function _depositToTeam(uint256 amount) internal {
+        _fund(teamAdmin, amount);
+        vm.prank(teamAdmin);
+        market.depositToTeam(teamId, amount);
+        ghostDeposited += amount;
+        ghostTeamDeposited += amount;
     }
 
     /// @dev A random, valid request, biased toward what the listed offers can serve.
@@ -652,17 +818,21 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         req.spec.workloadURI = "ipfs://bafyworkload";
         req.spec.workloadHash = keccak256(abi.encode(seed));
         req.maxPricePerGpuHour = uint64(_bound(r[7], 500_000, 5_000_000));
+        req.reviewSeconds = r[7] % 3 == 0 ? uint32(_bound(r[7] >> 64, 1, 1 hours)) : 0;
         req.mode = JobMode.Tracked;
         req.rerouteOptIn = rerouteOptIn;
     }
 
-    /// @dev Mints what the buyer lacks for the deposit (the faucet of a test token).
-    function _fund(address buyer, JobRequest memory req) internal returns (uint256 deposit) {
-        deposit = uint256(req.maxPricePerGpuHour) * req.spec.gpuCount * req.spec.hoursRequested;
-        uint256 balance = usdc.balanceOf(buyer);
-        if (balance < deposit) {
+    function _depositOf(JobRequest memory req) internal pure returns (uint256) {
+        return uint256(req.maxPricePerGpuHour) * req.spec.gpuCount * req.spec.hoursRequested;
+    }
+
+    /// @dev Mints what the account lacks for `amount` (the faucet of a test token).
+    function _fund(address account, uint256 amount) internal {
+        uint256 balance = usdc.balanceOf(account);
+        if (balance < amount) {
             vm.prank(admin);
-            usdc.mint(buyer, deposit - balance);
+            usdc.mint(account, amount - balance);
         }
     }
 
@@ -679,7 +849,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     function _warpPastRefundDeadline(uint256 jobId) internal {
         GhostJob storage g = _ghost[jobId];
         uint256 deadline;
-        if (g.seenStatus == JobStatus.Routed) deadline = g.routedAt + startWindow;
+        if (g.seenStatus == JobStatus.Routed) deadline = g.reviewEndsAt + startWindow;
         else if (g.seenStatus == JobStatus.Started) deadline = _completionDeadline(jobId);
         else return;
         if (block.timestamp <= deadline) vm.warp(deadline + 1);
@@ -719,7 +889,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
 
     function _isStartable(uint256 jobId) internal view returns (bool) {
         GhostJob storage g = _ghost[jobId];
-        return g.seenStatus == JobStatus.Routed && block.timestamp <= g.routedAt + startWindow;
+        return g.seenStatus == JobStatus.Routed && block.timestamp <= g.reviewEndsAt + startWindow;
     }
 
     function _isCompletable(uint256 jobId) internal view returns (bool) {
@@ -731,10 +901,17 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         return s == JobStatus.Requested || s == JobStatus.Routed;
     }
 
+    /// @dev A team job's Completed, Unroutable or Expired refund was credited at once.
     function _isRefundable(uint256 jobId) internal view returns (bool) {
         JobStatus s = _ghost[jobId].seenStatus;
-        return s == JobStatus.Completed || s == JobStatus.Unroutable || s == JobStatus.Routed
-            || s == JobStatus.Started;
+        if (s == JobStatus.Routed || s == JobStatus.Started) return true;
+        return !_ghost[jobId].team
+            && (s == JobStatus.Completed || s == JobStatus.Unroutable || s == JobStatus.Expired);
+    }
+
+    function _isRunningOrRouted(uint256 jobId) internal view returns (bool) {
+        JobStatus s = _ghost[jobId].seenStatus;
+        return s == JobStatus.Routed || s == JobStatus.Started;
     }
 
     /* INTERNAL: OFFERS */
@@ -773,9 +950,10 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         return (0, 0);
     }
 
-    /// @dev Every hard constraint of `route`, as documented: capacity, window, model, VRAM,
-    /// region, pricing exclusions, team whitelist, and a price within the job's maximum that is
-    /// the on-chain current price for Necto Fixed and Dynamic offers.
+    /// @dev Every hard constraint of `route`, as documented: capacity, window (review window, start
+    /// window and booked hours from now), model, VRAM, region, pricing exclusions, team whitelist,
+    /// and a price within the job's maximum that is the on-chain current price for Necto Fixed and
+    /// Dynamic offers, or at most the committed ceiling for Token and gateway offers.
     function _routable(Job memory job, uint32 offerId, uint256 priceSeed)
         internal
         view
@@ -783,8 +961,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     {
         Offer memory o = market.getOffer(offerId);
         if (o.state != CapacityState.Available || o.gpuCount - o.gpusInUse < job.gpuCount) return (false, 0);
-        uint256 jobEnd = block.timestamp + uint256(job.hoursRequested) * 1 hours;
-        if (block.timestamp < o.availableFrom || (o.availableUntil != 0 && jobEnd > o.availableUntil)) {
+        uint256 latestEnd =
+            block.timestamp + job.reviewSeconds + startWindow + uint256(job.hoursRequested) * 1 hours;
+        if (block.timestamp < o.availableFrom || (o.availableUntil != 0 && latestEnd > o.availableUntil)) {
             return (false, 0);
         }
         if (o.gpuModel != job.gpuModel || o.vramGb < job.minVramGb) return (false, 0);
@@ -792,15 +971,16 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         if (job.area != Area.None && o.area != job.area) return (false, 0);
         if (job.excludedPricing & (1 << uint8(o.pricing)) != 0) return (false, 0);
         if (job.teamId != 0 && !team.isProviderAllowed(job.teamId, o.providerId)) return (false, 0);
+        uint64 ceiling = market.currentPrice(offerId);
         if (!o.gateway && (o.pricing == PricingModel.Fixed || o.pricing == PricingModel.Dynamic)) {
-            uint64 onchainPrice = market.currentPrice(offerId);
-            return (onchainPrice <= job.maxPricePerGpuHour, onchainPrice);
+            return (ceiling <= job.maxPricePerGpuHour, ceiling);
         }
-        return (true, uint64(_bound(priceSeed, 1, job.maxPricePerGpuHour)));
+        uint64 highest = ceiling < job.maxPricePerGpuHour ? ceiling : job.maxPricePerGpuHour;
+        return (true, uint64(_bound(priceSeed, 1, highest)));
     }
 
     /// @dev A random valid offer. Necto sellers use Fixed, Dynamic or Token pricing. Gateways use
-    /// any model, with a reference price that may be zero.
+    /// any model. The price is the Fixed price, the Dynamic floor or the Token and gateway ceiling.
     function _offerParams(uint256 seed, bool gateway) internal view returns (OfferParams memory p) {
         uint256[8] memory r = _split(seed);
         p.gpuModel = r[0] % 4 == 0 ? A100 : H100;
@@ -814,7 +994,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
             p.availableUntil = uint40(from + _bound(r[5] >> 64, 2 days, 20 days));
         }
         p.pricing = PricingModel(r[6] % (gateway ? 5 : 3));
-        p.price = uint64(_bound(r[7], gateway ? 0 : 500_000, 4_000_000));
+        p.price = uint64(_bound(r[7], 500_000, 4_000_000));
         p.demandSlopeBps = uint32(_bound(r[7] >> 64, 0, 20_000));
         if (p.pricing == PricingModel.Token) {
             p.tokenId = "akash-network";

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {NectoFixture} from "../utils/NectoFixture.sol";
 import {Job, JobStatus} from "../../src/interfaces/IJobRegistry.sol";
@@ -17,7 +17,7 @@ contract InvariantsTest is NectoFixture {
         handler = new Handler(market, usdc, team, teamId, admin, keeper, guardian, teamAdmin);
 
         // Each action once, and the lifecycle several times more, so sequences reach settlement.
-        bytes4[] memory selectors = new bytes4[](30);
+        bytes4[] memory selectors = new bytes4[](36);
         selectors[0] = Handler.registerProvider.selector;
         selectors[1] = Handler.addOffer.selector;
         selectors[2] = Handler.setCapacity.selector;
@@ -48,11 +48,18 @@ contract InvariantsTest is NectoFixture {
         selectors[27] = Handler.completeJob.selector;
         selectors[28] = Handler.withdraw.selector;
         selectors[29] = Handler.withdraw.selector;
+        selectors[30] = Handler.expire.selector;
+        selectors[31] = Handler.expire.selector;
+        selectors[32] = Handler.depositToTeam.selector;
+        selectors[33] = Handler.withdrawFromTeam.selector;
+        selectors[34] = Handler.setPricing.selector;
+        selectors[35] = Handler.startJob.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
 
-        // Every run starts with work in flight: Tracked, team and Untracked jobs, some routed, one
-        // started.
+        // Every run starts with work in flight: a funded team treasury; Tracked, team and Untracked
+        // jobs, some routed, one started.
+        handler.depositToTeam(1_000e6);
         handler.requestTracked(0, 1, false, true);
         handler.requestTracked(1, 2, true, false);
         handler.requestTracked(2, 3, false, false);
@@ -66,26 +73,33 @@ contract InvariantsTest is NectoFixture {
 
     /* MONEY */
 
-    /// @notice 1. The market holds at least the deposits of open jobs, the refunds due and all
-    /// withdrawable earnings.
+    /// @notice 1. The market holds at least the deposits of open jobs, the refunds due, all
+    /// withdrawable earnings and the team's treasury balance.
     function invariant_EscrowSolvent() external view {
         (uint256 open, uint256 refundsDue) = _escrowedForJobs();
-        assertGe(usdc.balanceOf(address(market)), open + refundsDue + _withdrawable(), "escrow insolvent");
+        assertGe(
+            usdc.balanceOf(address(market)),
+            open + refundsDue + _withdrawable() + _teamBalance(),
+            "escrow insolvent"
+        );
     }
 
-    /// @notice 2. Deposited == paid to earners (withdrawn or withdrawable) + refunded + still held
-    /// for jobs; and the balance is exactly deposits less payments.
+    /// @notice 2. Deposited (jobs and treasury) == paid to earners (withdrawn or withdrawable) +
+    /// refunded to wallets + withdrawn from the treasury + the treasury's balance + still held for
+    /// jobs; and the balance is exactly deposits less payments.
     function invariant_ValueConserved() external view {
         (uint256 open, uint256 refundsDue) = _escrowedForJobs();
         uint256 paidToEarners = handler.ghostWithdrawn() + _withdrawable();
         assertEq(
             handler.ghostDeposited(),
-            paidToEarners + handler.ghostRefunded() + open + refundsDue,
-            "deposits != earners + refunds + held"
+            paidToEarners + handler.ghostRefunded() + handler.ghostTeamWithdrawn() + _teamBalance() + open
+                + refundsDue,
+            "deposits != earners + refunds + treasury + held"
         );
         assertEq(
             usdc.balanceOf(address(market)),
-            handler.ghostDeposited() - handler.ghostRefunded() - handler.ghostWithdrawn(),
+            handler.ghostDeposited() - handler.ghostRefunded() - handler.ghostWithdrawn()
+                - handler.ghostTeamWithdrawn(),
             "balance != deposits - payments"
         );
     }
@@ -122,9 +136,31 @@ contract InvariantsTest is NectoFixture {
         }
     }
 
+    /// @notice 5. The team's treasury is conserved: deposited == committed (deposits of its open
+    /// jobs) + spent (earnings of its settled jobs) + withdrawn + balance.
+    function invariant_TeamFundsConserved() external view {
+        uint256 committed;
+        uint256 spent;
+        uint256 count = market.jobCount();
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            GhostJob memory g = handler.ghostJob(jobId);
+            if (!g.team) continue;
+            JobStatus status = market.getJob(jobId).status;
+            if (status == JobStatus.Requested || status == JobStatus.Routed || status == JobStatus.Started) {
+                committed += g.deposit;
+            }
+            spent += g.earned;
+        }
+        assertEq(
+            handler.ghostTeamDeposited(),
+            committed + spent + handler.ghostTeamWithdrawn() + _teamBalance(),
+            "team deposits != committed + spent + withdrawn + balance"
+        );
+    }
+
     /* LIFECYCLE */
 
-    /// @notice 5. Every observed status change is documented on JobStatus, and only the targeted
+    /// @notice 6. Every observed status change is documented on JobStatus, and only the targeted
     /// job changes.
     function invariant_OnlyAllowedTransitions() external view {
         assertEq(handler.illegalTransitions(), 0, handler.lastIllegalTransition());
@@ -138,7 +174,7 @@ contract InvariantsTest is NectoFixture {
         }
     }
 
-    /// @notice 6. Decision roots only ever change through route/markUnroutable (from zero) and reroute.
+    /// @notice 7. Decision roots only ever change through route/markUnroutable (from zero) and reroute.
     function invariant_DecisionRootNeverOverwritten() external view {
         assertEq(handler.rootOverwrites(), 0, "a decision root changed outside route/reroute");
         uint256 count = market.jobCount();
@@ -149,7 +185,7 @@ contract InvariantsTest is NectoFixture {
 
     /* CAPACITY */
 
-    /// @notice 7. gpusInUse <= gpuCount, and gpusInUse == sum of GPUs of Routed/Started jobs on the offer.
+    /// @notice 8. gpusInUse <= gpuCount, and gpusInUse == sum of GPUs of Routed/Started jobs on the offer.
     function invariant_GpusInUseMatchRoutedJobs() external view {
         uint32 offers = market.offerCount();
         uint256[] memory reserved = new uint256[](offers + 1);
@@ -167,14 +203,45 @@ contract InvariantsTest is NectoFixture {
         }
     }
 
+    /// @notice 9. expire frees exactly the job's GPUs, no more, no fewer.
+    function invariant_ExpireFreesExactlyTheJobsGpus() external view {
+        assertEq(handler.expireMismatches(), 0, "expire freed another number of GPUs");
+    }
+
+    /* ROUTING AND STARTING */
+
+    /// @notice 10. No route above its offer's committed ceiling: every routed price was at most the
+    /// offer's ceiling (exactly its price for Necto Fixed and Dynamic offers) when routed, and every
+    /// attempt above it failed.
+    function invariant_NoRouteAboveItsCeiling() external view {
+        assertEq(handler.routesAboveCeiling(), 0, "a route above its offer's ceiling");
+        uint256 count = market.jobCount();
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            GhostJob memory g = handler.ghostJob(jobId);
+            assertLe(g.price, g.ceiling, "price above the ceiling recorded at route");
+        }
+    }
+
+    /// @notice 11. No job starts inside its review window or while the market is paused: every
+    /// attempt the handler made failed, and every started job started after its review ended.
+    function invariant_NoStartInReviewWindowOrWhilePaused() external view {
+        assertEq(handler.startsInReviewWindow(), 0, "a job started inside its review window");
+        assertEq(handler.startsWhilePaused(), 0, "a job started while paused");
+        uint256 count = market.jobCount();
+        for (uint256 jobId = 1; jobId <= count; ++jobId) {
+            GhostJob memory g = handler.ghostJob(jobId);
+            if (g.startedAt != 0) assertGe(g.startedAt, g.reviewEndsAt, "started before its review ended");
+        }
+    }
+
     /* PRIVACY */
 
-    /// @notice 8. No log the market emitted during an Untracked request holds a buyer's address.
+    /// @notice 12. No log the market emitted during an Untracked request holds a buyer's address.
     function invariant_UntrackedJobsEmitNoBuyer() external view {
         assertEq(handler.buyerLogLeaks(), 0, "an Untracked request emitted a buyer address");
     }
 
-    /// @notice 9. No Untracked job's controller is a buyer (it is its own fresh job key), and no
+    /// @notice 13. No Untracked job's controller is a buyer (it is its own fresh job key), and no
     /// slot written during an Untracked request holds a buyer's address.
     function invariant_UntrackedJobsStoreNoBuyer() external view {
         assertEq(handler.buyerStorageLeaks(), 0, "an Untracked request stored a buyer address");
@@ -189,7 +256,8 @@ contract InvariantsTest is NectoFixture {
     /* HELPERS */
 
     /// @dev From the handler's own records: the deposits of open jobs, and the refunds due
-    /// (rest of Completed jobs, whole deposit of Unroutable ones).
+    /// (rest of Completed jobs, whole deposit of Unroutable and Expired ones; a team job's refund is
+    /// in the treasury's balance at once).
     function _escrowedForJobs() internal view returns (uint256 open, uint256 refundsDue) {
         uint256 count = market.jobCount();
         for (uint256 jobId = 1; jobId <= count; ++jobId) {
@@ -199,10 +267,14 @@ contract InvariantsTest is NectoFixture {
                 open += g.deposit;
             } else if (status == JobStatus.Completed) {
                 refundsDue += g.deposit - g.earned;
-            } else if (status == JobStatus.Unroutable) {
+            } else if (status == JobStatus.Unroutable || status == JobStatus.Expired) {
                 refundsDue += g.deposit;
             }
         }
+    }
+
+    function _teamBalance() internal view returns (uint256 balance) {
+        (balance,,,) = market.teamFunds(teamId);
     }
 
     function _withdrawable() internal view returns (uint256 sum) {

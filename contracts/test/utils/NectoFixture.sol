@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
-import {Test} from "forge-std/Test.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {NectoMarket} from "../../src/NectoMarket.sol";
 import {TeamAccess} from "../../src/TeamAccess.sol";
 import {LocalUSDC} from "../../src/tokens/LocalUSDC.sol";
+import {INectoMarket} from "../../src/interfaces/INectoMarket.sol";
+import {MarketDeployer} from "./MarketDeployer.sol";
 import {ITeamAccess, TeamRole} from "../../src/interfaces/ITeamAccess.sol";
 import {Area, OfferParams, PricingModel} from "../../src/interfaces/IProviderRegistry.sol";
 import {JobAction, JobMode, JobRequest, JobSpec} from "../../src/interfaces/IJobRegistry.sol";
 
 /// @notice A deployed market with one seller (Fixed, Dynamic and Token offers), one gateway, a team
-/// and funded buyers; helpers to request jobs in both modes and to sign job actions.
-abstract contract NectoFixture is Test {
+/// (its treasury empty until fundTeamTreasury) and funded buyers; helpers to request jobs in both modes and to sign job
+/// actions. The market is deployed from its IR-compiled artifact (see foundry.toml) and driven
+/// through INectoMarket, exactly as it is deployed.
+abstract contract NectoFixture is MarketDeployer {
     uint256 internal constant START_WINDOW = 2 hours;
     uint256 internal constant COMPLETION_GRACE = 1 days;
     uint256 internal constant T0 = 1_800_000_000;
@@ -26,7 +28,7 @@ abstract contract NectoFixture is Test {
 
     LocalUSDC internal usdc;
     TeamAccess internal team;
-    NectoMarket internal market;
+    INectoMarket internal market;
 
     address internal admin = makeAddr("admin");
     address internal keeper = makeAddr("keeper");
@@ -48,9 +50,13 @@ abstract contract NectoFixture is Test {
     uint32 internal gatewayId;
     uint32 internal fixedOffer; // 8x H100, EU/DE, $2.00
     uint32 internal dynamicOffer; // 8x H100, EU/FR, floor $1.80, slope 50%
-    uint32 internal tokenOffer; // 4x H100, NA/US, 3.2 AKT per GPU-hour
-    uint32 internal gatewayOffer; // 16x H100, Akash auction, any region
+    uint32 internal tokenOffer; // 4x H100, NA/US, 3.2 AKT per GPU-hour, ceiling $2.80
+    uint32 internal gatewayOffer; // 16x H100, Akash auction, any region, ceiling $3.00
     uint32 internal teamId;
+
+    uint64 internal constant TOKEN_CEILING = 2_800_000;
+    uint64 internal constant GATEWAY_CEILING = 3_000_000;
+    uint256 internal constant TEAM_TREASURY = 10_000e6;
 
     function setUp() public virtual {
         vm.warp(T0);
@@ -58,12 +64,10 @@ abstract contract NectoFixture is Test {
         (jobKey, jobKeyPk) = makeAddrAndKey("jobKey");
 
         usdc = new LocalUSDC(admin);
-        address predictedMarket = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
-        team = new TeamAccess(predictedMarket);
-        market = new NectoMarket(
+        team = new TeamAccess();
+        market = deployMarket(
             admin, IERC20(address(usdc)), ITeamAccess(address(team)), START_WINDOW, COMPLETION_GRACE
         );
-        assertEq(address(market), predictedMarket, "market address prediction");
 
         vm.startPrank(admin);
         market.grantRole(market.KEEPER_ROLE(), keeper);
@@ -81,7 +85,7 @@ abstract contract NectoFixture is Test {
         tokenOffer = market.addOffer(sellerId, tokenParams());
         vm.stopPrank();
 
-        OfferParams memory gw = offerParams(PricingModel.Auction, 16, bytes2(0), Area.None, 2_500_000);
+        OfferParams memory gw = offerParams(PricingModel.Auction, 16, bytes2(0), Area.None, GATEWAY_CEILING);
         vm.prank(gatewayOperator);
         gatewayOffer = market.addOffer(gatewayId, gw);
 
@@ -120,7 +124,7 @@ abstract contract NectoFixture is Test {
     }
 
     function tokenParams() internal pure returns (OfferParams memory p) {
-        p = offerParams(PricingModel.Token, 4, "US", Area.NA, 0);
+        p = offerParams(PricingModel.Token, 4, "US", Area.NA, TOKEN_CEILING);
         p.tokenId = "akash-network";
         p.tokenAmount = 3_200_000;
     }
@@ -146,6 +150,16 @@ abstract contract NectoFixture is Test {
         r.mode = JobMode.Tracked;
     }
 
+    /// @notice A team job of `teamUser`, drawn on the team's treasury.
+    function teamRequest(uint16 gpus, uint16 hoursRequested, uint64 maxPrice)
+        internal
+        view
+        returns (JobRequest memory r)
+    {
+        r = trackedRequest(gpus, hoursRequested, maxPrice);
+        r.teamId = teamId;
+    }
+
     function untrackedRequest(uint16 gpus, uint16 hoursRequested, uint64 maxPrice)
         internal
         view
@@ -166,6 +180,18 @@ abstract contract NectoFixture is Test {
     function requestUntracked() internal returns (uint256 jobId) {
         vm.prank(buyer);
         jobId = market.requestJob(untrackedRequest(2, 4, 3_000_000));
+    }
+
+    /// @notice The team Admin deposits TEAM_TREASURY into the team's treasury.
+    function fundTeamTreasury() internal {
+        vm.prank(teamAdmin);
+        market.depositToTeam(teamId, TEAM_TREASURY);
+    }
+
+    /// @notice A team job from `teamUser`: 2 GPUs x 4 hours at up to $3.00 (deposit 24 USDC).
+    function requestTeam() internal returns (uint256 jobId) {
+        vm.prank(teamUser);
+        jobId = market.requestJob(teamRequest(2, 4, 3_000_000));
     }
 
     function routeTo(uint256 jobId, uint32 offerId, uint64 price) internal {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {NectoMarket} from "../../src/NectoMarket.sol";
+import {INectoMarket} from "../../src/interfaces/INectoMarket.sol";
 import {JobRequest, JobStatus} from "../../src/interfaces/IJobRegistry.sol";
 
 /// @notice A plain ERC-20 with chosen decimals and an open mint: the base of the weird tokens.
@@ -66,7 +66,7 @@ contract ReentrantToken is MockToken {
 /// prepared call (once). It records whether that call succeeded, its revert data, and what the
 /// market showed during the callback. With `bubble`, a failed re-entry reverts the payment itself.
 contract Reenterer is ITransferHook {
-    NectoMarket public immutable market;
+    INectoMarket public immutable market;
     IERC20 public immutable token;
 
     bytes public reentryCall;
@@ -79,7 +79,7 @@ contract Reenterer is ITransferHook {
     JobStatus public statusDuringCallback;
     uint256 public earningsDuringCallback;
 
-    constructor(NectoMarket market_) {
+    constructor(INectoMarket market_) {
         market = market_;
         token = market_.usdc();
         token.approve(address(market_), type(uint256).max);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
-import {Test} from "forge-std/Test.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {NectoFixture} from "../utils/NectoFixture.sol";
-import {NectoMarket} from "../../src/NectoMarket.sol";
+import {MarketDeployer} from "../utils/MarketDeployer.sol";
+import {INectoMarket} from "../../src/interfaces/INectoMarket.sol";
 import {TeamAccess} from "../../src/TeamAccess.sol";
 import {LocalUSDC} from "../../src/tokens/LocalUSDC.sol";
 import {ITeamAccess} from "../../src/interfaces/ITeamAccess.sol";
@@ -18,9 +18,8 @@ import {FeeOnTransferToken, MockToken, Reenterer, ReentrantToken} from "./WeirdT
 /// the seller and its $2.00 Fixed offer (8x H100) are listed again there.
 abstract contract WeirdTokenFixture is NectoFixture {
     function _useMarketWith(IERC20 token) internal {
-        address predictedMarket = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
-        team = new TeamAccess(predictedMarket);
-        market = new NectoMarket(admin, token, ITeamAccess(address(team)), START_WINDOW, COMPLETION_GRACE);
+        team = new TeamAccess();
+        market = deployMarket(admin, token, ITeamAccess(address(team)), START_WINDOW, COMPLETION_GRACE);
         vm.startPrank(admin);
         market.grantRole(market.KEEPER_ROLE(), keeper);
         market.grantRole(market.GUARDIAN_ROLE(), guardian);
@@ -244,26 +243,26 @@ contract FeeOnTransferTokenTest is WeirdTokenFixture {
 /* DECIMALS */
 
 /// @notice The market refuses, at deployment, a settlement token that does not have 6 decimals.
-contract TokenDecimalsTest is Test {
+contract TokenDecimalsTest is MarketDeployer {
     address internal admin = makeAddr("admin");
     ITeamAccess internal teamAccess = ITeamAccess(makeAddr("teamAccess"));
 
     function test_RevertWhen_TokenHasEighteenDecimals() external {
         MockToken dai = new MockToken("DAI-like", 18);
-        vm.expectRevert(abi.encodeWithSelector(NectoMarket.NectoMarket_NotSixDecimals.selector, uint8(18)));
-        new NectoMarket(admin, IERC20(address(dai)), teamAccess, 2 hours, 1 days);
+        vm.expectRevert(abi.encodeWithSelector(INectoMarket.NectoMarket_NotSixDecimals.selector, uint8(18)));
+        deployMarket(admin, IERC20(address(dai)), teamAccess, 2 hours, 1 days);
     }
 
     function testFuzz_RevertWhen_DecimalsNotSix(uint8 decimals) external {
         vm.assume(decimals != 6);
         MockToken token = new MockToken("odd", decimals);
-        vm.expectRevert(abi.encodeWithSelector(NectoMarket.NectoMarket_NotSixDecimals.selector, decimals));
-        new NectoMarket(admin, IERC20(address(token)), teamAccess, 2 hours, 1 days);
+        vm.expectRevert(abi.encodeWithSelector(INectoMarket.NectoMarket_NotSixDecimals.selector, decimals));
+        deployMarket(admin, IERC20(address(token)), teamAccess, 2 hours, 1 days);
     }
 
     function test_DeploysWithSixDecimals() external {
         MockToken token = new MockToken("USDC-like", 6);
-        NectoMarket market = new NectoMarket(admin, IERC20(address(token)), teamAccess, 2 hours, 1 days);
+        INectoMarket market = deployMarket(admin, IERC20(address(token)), teamAccess, 2 hours, 1 days);
         assertEq(address(market.usdc()), address(token));
     }
 }

@@ -15,6 +15,7 @@ export const JOB_STATUSES = [
   'Cancelled',
   'Unroutable',
   'Refunded',
+  'Expired',
 ] as const;
 export const TEAM_ROLES = ['None', 'Viewer', 'User', 'Admin'] as const;
 
@@ -25,6 +26,11 @@ export function enumName<const T extends readonly string[]>(names: T, value: num
   const name = names[value];
   if (name === undefined) throw new Error(`Enum value ${value} out of range (${names.join(', ')})`);
   return name;
+}
+
+/** Addresses are stored lower-case. */
+export function lower(address: Hex): Hex {
+  return address.toLowerCase() as Hex;
 }
 
 /** Left-aligned ASCII in a fixed bytesN (GPU model, source tag, country); null when all zero. */

@@ -1,5 +1,4 @@
 // The derived tables, kept by the handlers as events arrive (see README: "Derived numbers").
-import type { Context } from 'ponder:registry';
 import {
   gpuModelDailyStat,
   offer,
@@ -10,10 +9,13 @@ import {
 } from 'ponder:schema';
 import { dayOf } from './decode.ts';
 import { addPrice, median, minimum } from './median.ts';
-
-type Db = Context['db'];
+import type { Db, JobRow } from './source.ts';
+import type { TeamJob } from './treasury.ts';
 
 const SECONDS_PER_HOUR = 3600;
+
+/** The provider id of a team commitment whose job is not (yet) routed. */
+export const UNROUTED = 0;
 
 /** Provider earnings of the completion day. */
 export async function addProviderEarnings(
@@ -84,14 +86,20 @@ export async function refreshUtilization(
     .onConflictDoUpdate(values);
 }
 
-/** Moves (or adds) a team job's commitment and settlement in the team's daily spend. */
+/** The daily spend row of a team job: its member, the provider holding it (or `providerId`) and its request day. */
+export function teamSpendKey(row: TeamJob & Pick<JobRow, 'providerId' | 'requestedAt'>, providerId = row.providerId ?? UNROUTED) {
+  return { teamId: row.teamId, user: row.buyer, providerId, day: dayOf(row.requestedAt) };
+}
+
+/** Moves (or adds) a team job's commitment, settlement and credit back in the team's daily spend. */
 export async function addTeamSpend(
   db: Db,
   key: { teamId: number; user: `0x${string}`; providerId: number; day: number },
-  delta: { committed?: bigint; paid?: bigint; jobs?: number },
+  delta: { committed?: bigint; paid?: bigint; creditedBack?: bigint; jobs?: number },
 ): Promise<void> {
   const committed = delta.committed ?? 0n;
   const paid = delta.paid ?? 0n;
+  const creditedBack = delta.creditedBack ?? 0n;
   const jobs = delta.jobs ?? 0;
   const user = key.user.toLowerCase() as `0x${string}`;
   const row = await db
@@ -102,15 +110,17 @@ export async function addTeamSpend(
       user,
       committed,
       paid,
+      creditedBack,
       jobs,
     })
     .onConflictDoUpdate((row) => ({
       committed: row.committed + committed,
       paid: row.paid + paid,
+      creditedBack: row.creditedBack + creditedBack,
       jobs: row.jobs + jobs,
     }));
   // A commitment moved away at a route leaves an empty row behind: drop it.
-  if (row.committed === 0n && row.paid === 0n && row.jobs === 0) {
+  if (row.committed === 0n && row.paid === 0n && row.creditedBack === 0n && row.jobs === 0) {
     await db.delete(teamDailySpend, { id: row.id });
   }
 }

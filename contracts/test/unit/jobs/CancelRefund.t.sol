@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {JobsBase} from "./JobsBase.sol";
 import {IJobRegistry, JobAction, JobStatus} from "../../../src/interfaces/IJobRegistry.sol";
@@ -51,7 +51,7 @@ contract CancelTest is JobsBase {
         uint256 jobId = requestTracked();
         uint256 buyerBefore = usdc.balanceOf(buyer);
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobCancelled(jobId, DEPOSIT);
+        emit IJobRegistry.JobCancelled(jobId, JobStatus.Requested, DEPOSIT);
         vm.prank(buyer);
         market.cancel(jobId);
 
@@ -65,7 +65,7 @@ contract CancelTest is JobsBase {
         uint256 jobId = routedJob();
         uint256 buyerBefore = usdc.balanceOf(buyer);
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobCancelled(jobId, DEPOSIT);
+        emit IJobRegistry.JobCancelled(jobId, JobStatus.Routed, DEPOSIT);
         vm.prank(buyer);
         market.cancel(jobId);
 
@@ -221,8 +221,9 @@ contract CancelWithSigTest is WithSigBase {
     }
 
     function _expectActionEvent(uint256 amount) internal override {
+        JobStatus from = market.getJob(jobId).status;
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobCancelled(jobId, amount);
+        emit IJobRegistry.JobCancelled(jobId, from, amount);
     }
 
     function statusAfter() internal pure override returns (JobStatus) {

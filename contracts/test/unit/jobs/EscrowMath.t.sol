@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {Test} from "forge-std/Test.sol";
 
@@ -98,17 +98,20 @@ contract EscrowMathTest is Test {
 }
 
 /// @notice A job through the market with fuzzed terms: request, route to a 1024-GPU gateway offer
-/// (which takes any price up to the max), start, complete, then everyone withdraws or claims.
+/// (which takes any price up to its ceiling, set at the largest max price), start, complete, then
+/// everyone withdraws or claims.
 contract SettlementFuzzTest is JobsBase {
     uint32 internal bigOffer;
     address internal funder = makeAddr("funder");
     uint256 internal escrowBefore;
+    uint64 internal constant MAX_FUZZ_PRICE = 1e12;
 
     function setUp() public override {
         super.setUp();
         vm.prank(gatewayOperator);
-        bigOffer =
-            market.addOffer(gatewayId, offerParams(PricingModel.Auction, 1024, bytes2(0), Area.None, 1));
+        bigOffer = market.addOffer(
+            gatewayId, offerParams(PricingModel.Auction, 1024, bytes2(0), Area.None, MAX_FUZZ_PRICE)
+        );
         _approveAll(funder);
         requestTracked(); // another job's deposit stays in escrow throughout
         escrowBefore = usdc.balanceOf(address(market));
@@ -124,7 +127,7 @@ contract SettlementFuzzTest is JobsBase {
         uint16 feeBps,
         bool untracked
     ) external {
-        maxPrice = uint64(bound(maxPrice, 1, 1e12));
+        maxPrice = uint64(bound(maxPrice, 1, MAX_FUZZ_PRICE));
         price = uint64(bound(price, 1, maxPrice));
         gpus = uint16(bound(gpus, 1, 1024));
         hoursBooked = uint16(bound(hoursBooked, 1, 8760));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
@@ -16,13 +16,23 @@ abstract contract JobsBase is NectoFixture {
     uint64 internal constant FIXED_PRICE = 2_000_000;
     uint256 internal constant DEPOSIT = 24e6;
     uint256 internal constant BOOKED_SECONDS = 4 hours;
+    uint32 internal constant REVIEW = 15 minutes;
     /// @dev A job is stored in three slots (see JobRegistry.JobRecord).
     uint256 internal constant JOB_SLOTS = 3;
     /// @dev The slot of `_jobs` in NectoMarket (`forge inspect NectoMarket storageLayout`).
-    uint256 internal constant JOBS_SLOT = 7;
+    uint256 internal constant JOBS_SLOT = 11;
 
     function routedJob() internal returns (uint256 jobId) {
         jobId = requestTracked();
+        routeTo(jobId, fixedOffer, FIXED_PRICE);
+    }
+
+    /// @notice The standard job with a review window, routed to the Fixed offer at T0.
+    function routedJobWithReview(uint32 reviewSeconds) internal returns (uint256 jobId) {
+        JobRequest memory req = trackedRequest(GPUS, HOURS, MAX_PRICE);
+        req.reviewSeconds = reviewSeconds;
+        vm.prank(buyer);
+        jobId = market.requestJob(req);
         routeTo(jobId, fixedOffer, FIXED_PRICE);
     }
 

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {JobsBase} from "./JobsBase.sol";
 import {IJobRegistry, Job, JobStatus} from "../../../src/interfaces/IJobRegistry.sol";
+import {ITeamTreasury} from "../../../src/interfaces/ITeamTreasury.sol";
 
 /// startJob
-/// ├── given an unknown job / a job not Routed: reverts
+/// ├── given paused / an unknown job / a job not Routed: reverts
 /// ├── when the caller does not own the job's provider (a stranger, the provider's payout): reverts
-/// ├── given the start deadline passed: reverts with the deadline
-/// └── otherwise (up to the deadline included, seller or gateway): Started, JobStarted
+/// ├── given the review window has not passed: reverts with its end
+/// ├── given the start deadline (review end + start window) passed: reverts with the deadline
+/// └── otherwise (from the review end to the deadline included, seller or gateway): Started, JobStarted
 contract StartJobTest is JobsBase {
     uint256 internal jobId;
 
@@ -20,6 +22,45 @@ contract StartJobTest is JobsBase {
     function test_RevertGiven_UnknownJob() external {
         vm.expectRevert(abi.encodeWithSelector(IJobRegistry.JobRegistry_UnknownJob.selector, 99));
         startAs(99, seller);
+    }
+
+    function test_RevertGiven_Paused() external {
+        pauseMarket();
+        vm.expectRevert(IJobRegistry.JobRegistry_Paused.selector);
+        startAs(jobId, seller);
+    }
+
+    function test_RevertGiven_InReviewWindow() external {
+        uint256 reviewed = routedJobWithReview(REVIEW);
+        vm.warp(T0 + REVIEW - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IJobRegistry.JobRegistry_InReviewWindow.selector, reviewed, T0 + REVIEW)
+        );
+        startAs(reviewed, seller);
+    }
+
+    function test_GivenReviewWindowPassed_StartsUntilDeadline() external {
+        uint256 reviewed = routedJobWithReview(REVIEW);
+        Job memory job = market.getJob(reviewed);
+        assertEq(job.reviewEndsAt, T0 + REVIEW, "review end");
+        assertEq(job.startDeadline, T0 + REVIEW + START_WINDOW, "start deadline");
+        vm.warp(T0 + REVIEW + START_WINDOW + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IJobRegistry.JobRegistry_StartDeadlinePassed.selector, reviewed, T0 + REVIEW + START_WINDOW
+            )
+        );
+        startAs(reviewed, seller);
+        vm.warp(T0 + REVIEW + START_WINDOW);
+        startAs(reviewed, seller);
+        assertStatus(reviewed, JobStatus.Started);
+    }
+
+    function test_GivenReviewWindowPassedExactly_Starts() external {
+        uint256 reviewed = routedJobWithReview(REVIEW);
+        vm.warp(T0 + REVIEW);
+        startAs(reviewed, seller);
+        assertEq(market.getJob(reviewed).startedAt, T0 + REVIEW, "startedAt");
     }
 
     function test_RevertGiven_JobNotRouted() external {
@@ -68,13 +109,14 @@ contract StartJobTest is JobsBase {
     function test_WhenProviderStarts() external {
         vm.warp(T0 + START_WINDOW);
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobStarted(jobId, fixedOffer);
+        emit IJobRegistry.JobStarted(jobId);
         startAs(jobId, seller);
 
         Job memory job = market.getJob(jobId);
         assertEq(uint8(job.status), uint8(JobStatus.Started), "status");
         assertEq(job.startedAt, T0 + START_WINDOW, "startedAt");
-        assertEq(job.routedAt, T0, "routedAt");
+        assertEq(job.completionDeadline, T0 + START_WINDOW + BOOKED_SECONDS + COMPLETION_GRACE, "deadline");
+        assertEq(job.routedAt, 0, "the routing times are in the events once started");
         assertEq(gpusInUse(fixedOffer), GPUS, "GPUs still reserved");
         assertEq(usdc.balanceOf(address(market)), DEPOSIT, "escrow unchanged");
     }
@@ -83,7 +125,7 @@ contract StartJobTest is JobsBase {
         uint256 gatewayJob = requestTracked();
         routeTo(gatewayJob, gatewayOffer, MAX_PRICE);
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobStarted(gatewayJob, gatewayOffer);
+        emit IJobRegistry.JobStarted(gatewayJob);
         startAs(gatewayJob, gatewayOperator);
         assertStatus(gatewayJob, JobStatus.Started);
     }
@@ -94,8 +136,10 @@ contract StartJobTest is JobsBase {
 /// ├── when the caller does not own the job's provider: reverts
 /// ├── given the completion deadline passed: reverts with the deadline
 /// ├── when usedSeconds exceeds the booked hours, or the time since start: reverts with the bound
-/// └── otherwise: Completed, GPUs freed, earnings (less the fee) to the payout, the fee to the
-///     treasury, the rest due to the buyer, JobCompleted; earnings round down
+/// ├── given paused: completes as usual
+/// ├── given a team job: the rest goes straight back to the team's treasury (Refunded)
+/// └── otherwise: Completed, GPUs freed, earnings (less the fee fixed at route) to the payout, the
+///     fee to the treasury, the rest due to the buyer, JobCompleted; earnings round down
 contract CompleteJobTest is JobsBase {
     uint256 internal jobId;
 
@@ -186,6 +230,7 @@ contract CompleteJobTest is JobsBase {
 
     function test_WhenFeeSet() external {
         setFee(500);
+        jobId = startedJob();
         vm.warp(T0 + 3 hours);
         // 12 USDC earned: 5% (0.6) to the treasury, 11.4 to the provider, 12 back to the buyer.
         vm.expectEmit(address(market));
@@ -202,6 +247,47 @@ contract CompleteJobTest is JobsBase {
         );
     }
 
+    function test_GivenPaused_Completes() external {
+        pauseMarket();
+        vm.warp(T0 + 1 hours);
+        _complete(jobId, seller, 1 hours);
+        assertStatus(jobId, JobStatus.Completed);
+    }
+
+    function test_WhenFeeChangedAfterRoute_SettlesWithRouteFee() external {
+        uint256 feeJob = requestTracked();
+        setFee(200);
+        routeTo(feeJob, fixedOffer, FIXED_PRICE);
+        startAs(feeJob, seller);
+        setFee(1000);
+        vm.warp(T0 + 3 hours);
+        // 12 USDC earned at the 2% fixed at route, not the 10% in force at completion.
+        vm.expectEmit(address(market));
+        emit IJobRegistry.JobCompleted(feeJob, fixedOffer, sellerPayout, 3 hours, 11.76e6, 0.24e6, 12e6);
+        _complete(feeJob, seller, 3 hours);
+        assertEq(market.getJob(feeJob).feeBps, 200, "fee fixed at route");
+    }
+
+    function test_GivenTeamJob_CreditsTheRestToTheTeam() external {
+        fundTeamTreasury();
+        uint256 teamJob = requestTeam();
+        routeTo(teamJob, fixedOffer, FIXED_PRICE);
+        startAs(teamJob, seller);
+        vm.warp(T0 + 3 hours);
+        vm.expectEmit(address(market));
+        emit IJobRegistry.JobCompleted(teamJob, fixedOffer, sellerPayout, 3 hours, 12e6, 0, 12e6);
+        vm.expectEmit(address(market));
+        emit ITeamTreasury.TeamJobCredited(teamId, teamJob, 12e6, TEAM_TREASURY - 12e6, 12e6);
+        vm.expectEmit(address(market));
+        emit IJobRegistry.JobRefunded(teamJob, JobStatus.Completed, 12e6);
+        _complete(teamJob, seller, 3 hours);
+        assertStatus(teamJob, JobStatus.Refunded);
+        (uint256 balance, uint256 windowSpend,,) = market.teamFunds(teamId);
+        assertEq(balance, TEAM_TREASURY - 12e6, "the team paid what was used");
+        assertEq(windowSpend, 12e6, "the cap counts what was spent");
+        assertEq(market.refundDue(teamJob), 0, "nothing left to claim");
+    }
+
     function test_WhenFullBookingAtDeadline() external {
         vm.warp(T0 + BOOKED_SECONDS + COMPLETION_GRACE);
         _complete(jobId, seller, uint32(BOOKED_SECONDS));
@@ -211,6 +297,7 @@ contract CompleteJobTest is JobsBase {
 
     function test_WhenEarningsFractional_RoundsDownForBuyer() external {
         setFee(1000);
+        jobId = startedJob();
         vm.warp(T0 + 1);
         // $2.00 x 2 GPUs x 1 s = 1111.1 base units: 1111 earned, fee 111, 22_998_889 back.
         vm.expectEmit(address(market));

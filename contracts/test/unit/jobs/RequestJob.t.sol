@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {Vm} from "forge-std/Vm.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -7,8 +7,9 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
 import {JobsBase} from "./JobsBase.sol";
-import {NectoMarket} from "../../../src/NectoMarket.sol";
+import {INectoMarket} from "../../../src/interfaces/INectoMarket.sol";
 import {ITeamAccess, TeamRole} from "../../../src/interfaces/ITeamAccess.sol";
+import {ITeamTreasury} from "../../../src/interfaces/ITeamTreasury.sol";
 import {Area, PricingModel} from "../../../src/interfaces/IProviderRegistry.sol";
 import {
     IJobRegistry,
@@ -41,11 +42,12 @@ contract FeeOnTransferToken is ERC20 {
 
 /// requestJob
 /// ├── given paused: reverts
-/// ├── when the spec is invalid (each field): reverts naming the field
+/// ├── when the spec is invalid (each field, a review window above the maximum): reverts naming the field
 /// ├── when Tracked with a job key / Untracked without one / Untracked with a team: reverts
-/// ├── when the team refuses the spend (not a submitter, unknown team, cap): reverts with its error
+/// ├── when the team refuses the spend (not a submitter, unknown team, cap, balance): reverts
 /// ├── when the allowance or balance is short, or the token takes a fee: reverts
-/// └── otherwise: stores the job, pulls the deposit, emits JobRequested (Tracked, team, Untracked)
+/// └── otherwise: stores the job, pulls the deposit (or draws it on the team's treasury, with no
+///     token transfer), emits JobRequested (Tracked, team, Untracked)
 contract RequestJobTest is JobsBase {
     function test_RevertGiven_Paused() external {
         pauseMarket();
@@ -103,6 +105,20 @@ contract RequestJobTest is JobsBase {
         assertEq(market.depositOf(jobId), maxPrice, "deposit");
     }
 
+    function test_RevertWhen_ReviewWindowAboveMaximum() external {
+        JobRequest memory req = trackedRequest(GPUS, HOURS, MAX_PRICE);
+        req.reviewSeconds = market.MAX_REVIEW_SECONDS() + 1;
+        _expectInvalidSpec(req, "reviewSeconds");
+    }
+
+    function test_WhenReviewWindowAtMaximum() external {
+        JobRequest memory req = trackedRequest(GPUS, HOURS, MAX_PRICE);
+        req.reviewSeconds = 1 hours;
+        vm.prank(buyer);
+        uint256 jobId = market.requestJob(req);
+        assertEq(market.getJob(jobId).reviewSeconds, 1 hours, "reviewSeconds");
+    }
+
     function test_RevertWhen_TrackedWithJobKey() external {
         JobRequest memory req = trackedRequest(GPUS, HOURS, MAX_PRICE);
         req.jobKey = jobKey;
@@ -128,34 +144,52 @@ contract RequestJobTest is JobsBase {
     }
 
     function test_RevertWhen_CallerNotTeamSubmitter() external {
-        _approveAll(teamViewer);
-        vm.prank(admin);
-        usdc.mint(teamViewer, DEPOSIT);
+        fundTeamTreasury();
         vm.expectRevert(
             abi.encodeWithSelector(
-                ITeamAccess.TeamAccess_NotSubmitter.selector, teamId, teamViewer, TeamRole.Viewer
+                ITeamTreasury.TeamTreasury_NotSubmitter.selector, teamId, teamViewer, TeamRole.Viewer
             )
         );
         vm.prank(teamViewer);
-        market.requestJob(_teamRequest(teamId));
+        market.requestJob(teamRequest(GPUS, HOURS, MAX_PRICE));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITeamTreasury.TeamTreasury_NotSubmitter.selector, teamId, buyer, TeamRole.None
+            )
+        );
+        vm.prank(buyer);
+        market.requestJob(teamRequest(GPUS, HOURS, MAX_PRICE));
     }
 
     function test_RevertWhen_TeamUnknown() external {
+        JobRequest memory req = teamRequest(GPUS, HOURS, MAX_PRICE);
+        req.teamId = 99;
         vm.expectRevert(abi.encodeWithSelector(ITeamAccess.TeamAccess_UnknownTeam.selector, uint32(99)));
         vm.prank(teamUser);
-        market.requestJob(_teamRequest(99));
+        market.requestJob(req);
     }
 
     function test_RevertWhen_TeamSpendingCapExceeded() external {
+        fundTeamTreasury();
         vm.prank(teamAdmin);
         team.setSpendingCap(teamId, DEPOSIT - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ITeamAccess.TeamAccess_SpendingCapExceeded.selector, teamId, 0, DEPOSIT, DEPOSIT - 1
+                ITeamTreasury.TeamTreasury_SpendingCapExceeded.selector, teamId, 0, DEPOSIT, DEPOSIT - 1
             )
         );
-        vm.prank(teamUser);
-        market.requestJob(_teamRequest(teamId));
+        requestTeam();
+    }
+
+    function test_RevertWhen_TeamBalanceTooLow() external {
+        vm.prank(teamAdmin);
+        market.depositToTeam(teamId, DEPOSIT - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITeamTreasury.TeamTreasury_InsufficientBalance.selector, teamId, DEPOSIT - 1, DEPOSIT
+            )
+        );
+        requestTeam();
     }
 
     function test_RevertWhen_AllowanceTooLow() external {
@@ -180,7 +214,7 @@ contract RequestJobTest is JobsBase {
 
     function test_RevertGiven_FeeOnTransferToken() external {
         FeeOnTransferToken token = new FeeOnTransferToken();
-        NectoMarket other = new NectoMarket(
+        INectoMarket other = deployMarket(
             admin, IERC20(address(token)), ITeamAccess(address(team)), START_WINDOW, COMPLETION_GRACE
         );
         token.mint(buyer, DEPOSIT);
@@ -204,7 +238,7 @@ contract RequestJobTest is JobsBase {
         uint256 buyerBefore = usdc.balanceOf(buyer);
 
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobRequested(1, buyer, 0, JobMode.Tracked, req.spec, MAX_PRICE, true, DEPOSIT);
+        emit IJobRegistry.JobRequested(1, buyer, 0, JobMode.Tracked, req.spec, MAX_PRICE, 0, true, DEPOSIT);
         vm.prank(buyer);
         uint256 jobId = market.requestJob(req);
 
@@ -243,26 +277,40 @@ contract RequestJobTest is JobsBase {
         assertEq(market.getJob(jobId).excludedPricing, 31, "excludedPricing");
     }
 
-    function test_WhenTrackedForTeam() external {
-        JobRequest memory req = _teamRequest(teamId);
+    function test_WhenTrackedForTeam_DrawsOnTheTreasury() external {
+        fundTeamTreasury();
+        JobRequest memory req = teamRequest(GPUS, HOURS, MAX_PRICE);
+        req.reviewSeconds = 600;
         uint256 userBefore = usdc.balanceOf(teamUser);
+        uint256 marketBefore = usdc.balanceOf(address(market));
 
-        vm.expectEmit(address(team));
-        emit ITeamAccess.TeamSpendRecorded(teamId, teamUser, 1, DEPOSIT, uint40(T0), DEPOSIT);
+        vm.expectEmit(address(market));
+        emit ITeamTreasury.TeamJobFunded(teamId, 1, teamUser, DEPOSIT, TEAM_TREASURY - DEPOSIT, DEPOSIT);
         vm.expectEmit(address(market));
         emit IJobRegistry.JobRequested(
-            1, teamUser, teamId, JobMode.Tracked, req.spec, MAX_PRICE, false, DEPOSIT
+            1, teamUser, teamId, JobMode.Tracked, req.spec, MAX_PRICE, 600, false, DEPOSIT
         );
+        vm.recordLogs();
         vm.prank(teamUser);
         uint256 jobId = market.requestJob(req);
+        assertEq(vm.getRecordedLogs().length, 2, "no token transfer: TeamJobFunded and JobRequested");
 
         Job memory job = market.getJob(jobId);
         assertEq(job.controller, teamUser, "controller");
         assertEq(job.teamId, teamId, "teamId");
-        (,,, uint256 spent) = team.teamState(teamId);
-        assertEq(spent, DEPOSIT, "team spend");
-        assertEq(usdc.balanceOf(teamUser), userBefore - DEPOSIT, "user balance");
-        assertEq(usdc.balanceOf(address(market)), DEPOSIT, "market balance");
+        (uint256 balance, uint256 windowSpend,, uint256 spendable) = market.teamFunds(teamId);
+        assertEq(balance, TEAM_TREASURY - DEPOSIT, "team balance");
+        assertEq(windowSpend, DEPOSIT, "counted against the cap");
+        assertEq(spendable, TEAM_TREASURY - DEPOSIT, "no cap: the balance is spendable");
+        assertEq(usdc.balanceOf(teamUser), userBefore, "the member's wallet is untouched");
+        assertEq(usdc.balanceOf(address(market)), marketBefore, "no token moved");
+    }
+
+    function test_WhenTeamAdminRequests() external {
+        fundTeamTreasury();
+        vm.prank(teamAdmin);
+        uint256 jobId = market.requestJob(teamRequest(GPUS, HOURS, MAX_PRICE));
+        assertEq(market.getJob(jobId).controller, teamAdmin, "controller");
     }
 
     function test_WhenUntracked() external {
@@ -270,7 +318,9 @@ contract RequestJobTest is JobsBase {
         uint256 buyerBefore = usdc.balanceOf(buyer);
 
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobRequested(1, jobKey, 0, JobMode.Untracked, req.spec, MAX_PRICE, false, DEPOSIT);
+        emit IJobRegistry.JobRequested(
+            1, jobKey, 0, JobMode.Untracked, req.spec, MAX_PRICE, 0, false, DEPOSIT
+        );
         vm.prank(buyer);
         uint256 jobId = market.requestJob(req);
 
@@ -333,11 +383,6 @@ contract RequestJobTest is JobsBase {
         assertEq(job.teamId, 0, "teamId");
     }
 
-    function _teamRequest(uint32 id) private pure returns (JobRequest memory req) {
-        req = trackedRequest(GPUS, HOURS, MAX_PRICE);
-        req.teamId = id;
-    }
-
     function _expectInvalidSpec(JobRequest memory req, string memory field) private {
         vm.expectRevert(abi.encodeWithSelector(IJobRegistry.JobRegistry_InvalidSpec.selector, field));
         vm.prank(buyer);
@@ -359,7 +404,7 @@ contract RequestJobTest is JobsBase {
 }
 
 /// requestJobWithPermit
-/// ├── given paused: reverts
+/// ├── given paused / a team job (drawn on the treasury, no approval): reverts
 /// ├── when the permit is valid: approves by permit and requests
 /// ├── when a front-runner used the permit first: still requests
 /// ├── when the permit is invalid but an allowance exists: requests on the allowance
@@ -385,13 +430,22 @@ contract RequestJobWithPermitTest is JobsBase {
         market.requestJobWithPermit(trackedRequest(GPUS, HOURS, MAX_PRICE), deadline, v, r, s);
     }
 
+    function test_RevertWhen_TeamJob() external {
+        (uint8 v, bytes32 r, bytes32 s) = _signPermit(buyerKey, DEPOSIT);
+        vm.expectRevert(
+            abi.encodeWithSelector(IJobRegistry.JobRegistry_TeamJobFundedByTreasury.selector, teamId)
+        );
+        vm.prank(teamUser);
+        market.requestJobWithPermit(teamRequest(GPUS, HOURS, MAX_PRICE), deadline, v, r, s);
+    }
+
     function test_WhenPermitValid() external {
         JobRequest memory req = trackedRequest(GPUS, HOURS, MAX_PRICE);
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(buyerKey, DEPOSIT);
         uint256 buyerBefore = usdc.balanceOf(buyer);
 
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobRequested(1, buyer, 0, JobMode.Tracked, req.spec, MAX_PRICE, false, DEPOSIT);
+        emit IJobRegistry.JobRequested(1, buyer, 0, JobMode.Tracked, req.spec, MAX_PRICE, 0, false, DEPOSIT);
         vm.prank(buyer);
         uint256 jobId = market.requestJobWithPermit(req, deadline, v, r, s);
 

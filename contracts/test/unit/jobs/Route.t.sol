@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
@@ -12,16 +12,19 @@ import {
     PricingModel
 } from "../../../src/interfaces/IProviderRegistry.sol";
 import {IJobRegistry, Job, JobRequest, JobStatus} from "../../../src/interfaces/IJobRegistry.sol";
+import {TeamRole} from "../../../src/interfaces/ITeamAccess.sol";
 
 /// route
 /// ├── when the caller is not the keeper / given paused / unknown job / job not Requested: reverts
 /// ├── when the root is zero, the price zero or above the job's max: reverts
 /// ├── when the offer is unknown, not Available (Reserved, Offline), short of GPUs, outside its window
-/// │   (not yet open, closes before the job ends), of another model, short of VRAM, in another country
-/// │   or area, of an excluded pricing model, Fixed or Dynamic at another price, or not whitelisted by
-/// │   the team: reverts with the offending values
-/// └── otherwise: Routed at the price, GPUs reserved, JobRouted (Fixed, Dynamic after utilization,
-///     gateway at any price up to the max, Token at the keeper's price, whitelisted team provider)
+/// │   (not yet open; closes before review window + start window + booked hours from now), of another
+/// │   model, short of VRAM, in another country or area, of an excluded pricing model, Fixed or Dynamic
+/// │   at another price, Token or gateway above its committed ceiling: reverts with the values
+/// ├── given a team job whose submitter lost its role, or a provider the team does not whitelist: reverts
+/// └── otherwise: Routed at the price with the fee in force, GPUs reserved, review window started,
+///     JobRouted (Fixed, Dynamic after utilization, gateway and Token up to their ceiling,
+///     whitelisted team provider)
 contract RouteTest is JobsBase {
     uint256 internal jobId;
 
@@ -125,22 +128,44 @@ contract RouteTest is JobsBase {
         _setWindow(uint40(T0 + 1), 0);
         _expectRouteRevert(
             abi.encodeWithSelector(
-                IJobRegistry.JobRegistry_OutsideWindow.selector, fixedOffer, T0 + 1, 0, T0 + BOOKED_SECONDS
+                IJobRegistry.JobRegistry_OutsideWindow.selector,
+                fixedOffer,
+                T0 + 1,
+                0,
+                T0 + START_WINDOW + BOOKED_SECONDS
             ),
             FIXED_PRICE,
             ROOT
         );
     }
 
-    function test_RevertGiven_OfferClosesBeforeJobEnds() external {
-        uint40 until = uint40(T0 + BOOKED_SECONDS - 1);
+    function test_RevertGiven_OfferClosesBeforeJobCouldEnd() external {
+        // The provider may start as late as the start window allows, then run the booked hours.
+        uint40 until = uint40(T0 + START_WINDOW + BOOKED_SECONDS - 1);
         _setWindow(0, until);
         _expectRouteRevert(
             abi.encodeWithSelector(
-                IJobRegistry.JobRegistry_OutsideWindow.selector, fixedOffer, 0, until, T0 + BOOKED_SECONDS
+                IJobRegistry.JobRegistry_OutsideWindow.selector,
+                fixedOffer,
+                0,
+                until,
+                T0 + START_WINDOW + BOOKED_SECONDS
             ),
             FIXED_PRICE,
             ROOT
+        );
+    }
+
+    function test_RevertGiven_OfferClosesBeforeReviewedJobCouldEnd() external {
+        uint256 latestEnd = T0 + REVIEW + START_WINDOW + BOOKED_SECONDS;
+        _setWindow(0, uint40(latestEnd - 1));
+        JobRequest memory req = trackedRequest(GPUS, HOURS, MAX_PRICE);
+        req.reviewSeconds = REVIEW;
+        _expectRouteRevertFor(
+            req,
+            abi.encodeWithSelector(
+                IJobRegistry.JobRegistry_OutsideWindow.selector, fixedOffer, 0, latestEnd - 1, latestEnd
+            )
         );
     }
 
@@ -216,6 +241,39 @@ contract RouteTest is JobsBase {
         market.route(second, dynamicOffer, 1_800_000, ROOT);
     }
 
+    function test_RevertGiven_TokenPriceAboveCeiling() external {
+        uint256 richJob = _requestWithMax(5_000_000);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IJobRegistry.JobRegistry_PriceAboveCeiling.selector, TOKEN_CEILING + 1, TOKEN_CEILING
+            )
+        );
+        vm.prank(keeper);
+        market.route(richJob, tokenOffer, TOKEN_CEILING + 1, ROOT);
+    }
+
+    function test_RevertGiven_GatewayPriceAboveCeiling() external {
+        uint256 richJob = _requestWithMax(5_000_000);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IJobRegistry.JobRegistry_PriceAboveCeiling.selector, GATEWAY_CEILING + 1, GATEWAY_CEILING
+            )
+        );
+        vm.prank(keeper);
+        market.route(richJob, gatewayOffer, GATEWAY_CEILING + 1, ROOT);
+    }
+
+    function test_RevertGiven_TeamSubmitterRevoked() external {
+        uint256 teamJob = _requestTeamJob();
+        vm.prank(teamAdmin);
+        team.setRole(teamId, teamUser, TeamRole.None);
+        vm.expectRevert(
+            abi.encodeWithSelector(IJobRegistry.JobRegistry_SubmitterNotActive.selector, teamId, teamUser)
+        );
+        vm.prank(keeper);
+        market.route(teamJob, fixedOffer, FIXED_PRICE, ROOT);
+    }
+
     function test_RevertGiven_TeamDoesNotWhitelistProvider() external {
         uint256 teamJob = _requestTeamJob();
         vm.prank(teamAdmin);
@@ -231,7 +289,7 @@ contract RouteTest is JobsBase {
         uint256 marketBefore = usdc.balanceOf(address(market));
         vm.warp(T0 + 10);
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobRouted(jobId, fixedOffer, FIXED_PRICE, ROOT);
+        emit IJobRegistry.JobRouted(jobId, fixedOffer, FIXED_PRICE, 0, ROOT);
         routeTo(jobId, fixedOffer, FIXED_PRICE);
 
         Job memory job = market.getJob(jobId);
@@ -239,6 +297,9 @@ contract RouteTest is JobsBase {
         assertEq(job.offerId, fixedOffer, "offerId");
         assertEq(job.pricePerGpuHour, FIXED_PRICE, "price");
         assertEq(job.routedAt, T0 + 10, "routedAt");
+        assertEq(job.reviewEndsAt, T0 + 10, "no review window");
+        assertEq(job.startDeadline, T0 + 10 + START_WINDOW, "start deadline");
+        assertEq(job.feeBps, 0, "fee");
         assertEq(job.decisionRoot, ROOT, "root");
         assertEq(gpusInUse(fixedOffer), GPUS, "GPUs reserved");
         assertEq(usdc.balanceOf(address(market)), marketBefore, "escrow unchanged");
@@ -249,17 +310,38 @@ contract RouteTest is JobsBase {
         routeTo(jobId, dynamicOffer, 1_800_000);
         uint256 second = requestTracked();
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobRouted(second, dynamicOffer, 2_025_000, ROOT);
+        emit IJobRegistry.JobRouted(second, dynamicOffer, 2_025_000, 0, ROOT);
         routeTo(second, dynamicOffer, 2_025_000);
         assertEq(gpusInUse(dynamicOffer), 4, "GPUs reserved");
         // 4 of 8 in use: 1.80 x 1.25 = 2.25.
         assertEq(market.currentPrice(dynamicOffer), 2_250_000, "next price");
     }
 
-    function test_WhenOfferWindowEndsExactlyAtJobEnd() external {
-        _setWindow(uint40(T0), uint40(T0 + BOOKED_SECONDS));
+    function test_WhenOfferWindowEndsExactlyAtLatestJobEnd() external {
+        _setWindow(uint40(T0), uint40(T0 + START_WINDOW + BOOKED_SECONDS));
         routeTo(jobId, fixedOffer, FIXED_PRICE);
         assertStatus(jobId, JobStatus.Routed);
+    }
+
+    function test_WhenFeeSet_FixesItOnTheJob() external {
+        setFee(300);
+        vm.expectEmit(address(market));
+        emit IJobRegistry.JobRouted(jobId, fixedOffer, FIXED_PRICE, 300, ROOT);
+        routeTo(jobId, fixedOffer, FIXED_PRICE);
+        assertEq(market.getJob(jobId).feeBps, 300, "fee fixed at route");
+    }
+
+    function test_WhenReviewWindow_StartsItAtRoute() external {
+        JobRequest memory req = trackedRequest(GPUS, HOURS, MAX_PRICE);
+        req.reviewSeconds = REVIEW;
+        vm.prank(buyer);
+        uint256 id = market.requestJob(req);
+        vm.warp(T0 + 5);
+        routeTo(id, fixedOffer, FIXED_PRICE);
+        Job memory job = market.getJob(id);
+        assertEq(job.routedAt, T0 + 5, "routedAt");
+        assertEq(job.reviewEndsAt, T0 + 5 + REVIEW, "review end");
+        assertEq(job.startDeadline, T0 + 5 + REVIEW + START_WINDOW, "start deadline");
     }
 
     function test_WhenRegionMatchesByCountryAndArea() external {
@@ -272,18 +354,22 @@ contract RouteTest is JobsBase {
         assertStatus(id, JobStatus.Routed);
     }
 
-    function test_WhenGatewayOffer_AcceptsAnyPriceUpToMax() external {
+    function test_WhenGatewayOffer_AcceptsAnyPriceUpToItsCeiling() external {
         routeTo(jobId, gatewayOffer, 1);
         assertEq(market.getJob(jobId).pricePerGpuHour, 1, "lowest price");
-        uint256 second = requestTracked();
-        routeTo(second, gatewayOffer, MAX_PRICE);
-        assertEq(market.getJob(second).pricePerGpuHour, MAX_PRICE, "max price");
+        uint256 second = _requestWithMax(5_000_000);
+        routeTo(second, gatewayOffer, GATEWAY_CEILING);
+        assertEq(market.getJob(second).pricePerGpuHour, GATEWAY_CEILING, "ceiling");
         assertEq(gpusInUse(gatewayOffer), 2 * GPUS, "GPUs reserved");
+        assertEq(market.currentPrice(gatewayOffer), GATEWAY_CEILING, "currentPrice is the ceiling");
     }
 
-    function test_WhenTokenOffer_AcceptsKeeperPrice() external {
+    function test_WhenTokenOffer_AcceptsKeeperPriceUpToCeiling() external {
         routeTo(jobId, tokenOffer, 2_345_678);
         assertEq(market.getJob(jobId).pricePerGpuHour, 2_345_678, "price");
+        uint256 second = _requestWithMax(5_000_000);
+        routeTo(second, tokenOffer, TOKEN_CEILING);
+        assertEq(market.getJob(second).pricePerGpuHour, TOKEN_CEILING, "ceiling");
     }
 
     function test_WhenTeamWhitelistsProvider() external {
@@ -297,10 +383,13 @@ contract RouteTest is JobsBase {
     }
 
     function _requestTeamJob() private returns (uint256 id) {
-        JobRequest memory req = trackedRequest(GPUS, HOURS, MAX_PRICE);
-        req.teamId = teamId;
-        vm.prank(teamUser);
-        id = market.requestJob(req);
+        fundTeamTreasury();
+        id = requestTeam();
+    }
+
+    function _requestWithMax(uint64 maxPrice) private returns (uint256 id) {
+        vm.prank(buyer);
+        id = market.requestJob(trackedRequest(GPUS, HOURS, maxPrice));
     }
 
     function _setState(CapacityState state) private {
@@ -332,8 +421,8 @@ contract RouteTest is JobsBase {
 /// ├── when the caller is not the keeper / given paused / job not Routed / not opted in: reverts
 /// ├── when the offer is the current one: reverts
 /// ├── when the new route fails a route check or the new offer has another GPU model: reverts
-/// └── otherwise: frees the old GPUs, reserves the new ones, new root and price, resets the start
-///     deadline, JobRerouted with the previous root
+/// └── otherwise: frees the old GPUs, reserves the new ones, new root, price and fee, starts the
+///     review window again and resets the start deadline, JobRerouted with the previous root
 contract RerouteTest is JobsBase {
     uint256 internal jobId;
 
@@ -435,7 +524,7 @@ contract RerouteTest is JobsBase {
     function test_WhenOptedInToAnotherOffer() external {
         vm.warp(T0 + 1 hours);
         vm.expectEmit(address(market));
-        emit IJobRegistry.JobRerouted(jobId, fixedOffer, gatewayOffer, MAX_PRICE, ROOT, ROOT2);
+        emit IJobRegistry.JobRerouted(jobId, fixedOffer, gatewayOffer, MAX_PRICE, 0, ROOT, ROOT2);
         vm.prank(keeper);
         market.reroute(jobId, gatewayOffer, MAX_PRICE, ROOT2);
 
@@ -472,6 +561,26 @@ contract RerouteTest is JobsBase {
         market.claimRefund(jobId);
     }
 
+    function test_WhenRerouted_ReviewWindowStartsAgain() external {
+        JobRequest memory req = trackedRequest(GPUS, HOURS, MAX_PRICE);
+        req.reviewSeconds = REVIEW;
+        req.rerouteOptIn = true;
+        vm.prank(buyer);
+        uint256 id = market.requestJob(req);
+        routeTo(id, fixedOffer, FIXED_PRICE);
+        vm.warp(T0 + REVIEW + 1);
+        setFee(100);
+        vm.prank(keeper);
+        market.reroute(id, gatewayOffer, MAX_PRICE, ROOT2);
+        Job memory job = market.getJob(id);
+        assertEq(job.reviewEndsAt, T0 + 2 * REVIEW + 1, "a new review window");
+        assertEq(job.feeBps, 100, "fee in force at the reroute");
+        vm.expectRevert(
+            abi.encodeWithSelector(IJobRegistry.JobRegistry_InReviewWindow.selector, id, T0 + 2 * REVIEW + 1)
+        );
+        startAs(id, gatewayOperator);
+    }
+
     function test_WhenRerouteToDynamicOffer_PricesAtItsUtilization() external {
         // The freed Fixed GPUs do not matter; the Dynamic offer is empty, so its floor applies.
         vm.prank(keeper);
@@ -491,6 +600,7 @@ contract RerouteTest is JobsBase {
 /// markUnroutable
 /// ├── when the caller is not the keeper / given paused / job not Requested: reverts
 /// ├── when the root is zero: reverts
+/// ├── given a team job: the deposit goes straight back to the team's treasury (Refunded)
 /// └── otherwise: Unroutable with the root, JobMarkedUnroutable, deposit claimable
 contract MarkUnroutableTest is JobsBase {
     uint256 internal jobId;
@@ -548,6 +658,22 @@ contract MarkUnroutableTest is JobsBase {
         assertEq(job.offerId, 0, "no offer");
         assertEq(market.refundDue(jobId), DEPOSIT, "refund due");
         assertEq(usdc.balanceOf(address(market)), DEPOSIT, "escrow unchanged");
+    }
+
+    function test_GivenTeamJob_CreditsTheTeam() external {
+        fundTeamTreasury();
+        uint256 teamJob = requestTeam();
+        vm.expectEmit(address(market));
+        emit IJobRegistry.JobMarkedUnroutable(teamJob, ROOT);
+        vm.expectEmit(address(market));
+        emit IJobRegistry.JobRefunded(teamJob, JobStatus.Unroutable, DEPOSIT);
+        vm.prank(keeper);
+        market.markUnroutable(teamJob, ROOT);
+        assertStatus(teamJob, JobStatus.Refunded);
+        assertEq(market.getJob(teamJob).decisionRoot, ROOT, "root kept");
+        (uint256 balance, uint256 windowSpend,,) = market.teamFunds(teamId);
+        assertEq(balance, TEAM_TREASURY, "whole deposit back");
+        assertEq(windowSpend, 0, "nothing counts against the cap");
     }
 
     function _expectRevert(uint256 id, bytes32 root, bytes memory err) private {

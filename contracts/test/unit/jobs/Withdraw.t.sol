@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
@@ -213,14 +213,36 @@ contract PauseTest is JobsBase {
         assertEq(usdc.balanceOf(sellerPayout), 4e6, "payout paid");
     }
 
-    function test_GivenPaused_StartAndCompleteWork() external {
-        uint256 jobId = routedJob();
+    function test_GivenPaused_StartStopsButCompleteWorks() external {
+        uint256 routed = routedJob();
+        uint256 running = startedJob();
         pauseMarket();
-        startAs(jobId, seller);
+        vm.expectRevert(IJobRegistry.JobRegistry_Paused.selector);
+        startAs(routed, seller);
         vm.warp(T0 + 1 hours);
         vm.prank(seller);
-        market.completeJob(jobId, 1 hours);
-        assertStatus(jobId, JobStatus.Completed);
+        market.completeJob(running, 1 hours);
+        assertStatus(running, JobStatus.Completed);
+    }
+
+    function test_GivenPaused_ExpireWorks() external {
+        uint256 jobId = routedJob();
+        pauseMarket();
+        vm.warp(T0 + START_WINDOW + 1);
+        market.expire(jobId);
+        assertStatus(jobId, JobStatus.Expired);
+    }
+
+    function test_GivenPaused_TeamWithdrawalWorksAndDepositsStop() external {
+        fundTeamTreasury();
+        pauseMarket();
+        vm.expectRevert(IJobRegistry.JobRegistry_Paused.selector);
+        vm.prank(teamAdmin);
+        market.depositToTeam(teamId, 1e6);
+        vm.prank(teamAdmin);
+        market.withdrawFromTeam(teamId, teamAdmin, 1e6);
+        (uint256 balance,,,) = market.teamFunds(teamId);
+        assertEq(balance, TEAM_TREASURY - 1e6, "withdrawn while paused");
     }
 }
 
@@ -278,8 +300,8 @@ contract ViewsTest is JobsBase {
         assertEq(uint8(job.status), uint8(JobStatus.Refunded), "status");
         assertEq(job.gpuModel, H100, "model");
         assertEq(job.decisionRoot, ROOT, "root");
-        assertEq(job.startedAt, T0, "startedAt");
         assertEq(job.usedSeconds, 2 hours, "usedSeconds");
+        assertEq(job.startedAt, 0, "only the current stage's times are kept");
         assertEq(job.pricePerGpuHour, FIXED_PRICE, "price");
     }
 

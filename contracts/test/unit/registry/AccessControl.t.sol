@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {
+    IAccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 
 import {NectoFixture} from "../../utils/NectoFixture.sol";
 import {LocalUSDC} from "../../../src/tokens/LocalUSDC.sol";
@@ -13,6 +16,7 @@ import {
     PricingModel
 } from "../../../src/interfaces/IProviderRegistry.sol";
 import {IJobRegistry, JobRequest} from "../../../src/interfaces/IJobRegistry.sol";
+import {ITeamTreasury} from "../../../src/interfaces/ITeamTreasury.sol";
 
 /// @notice Every privileged function of the system, as a table: one row per (function, authorized
 /// caller). Every other account of the roster must be rejected with the row's error, naming that
@@ -45,11 +49,12 @@ contract AccessControlTest is NectoFixture {
     uint256 internal startedJob;
     uint256 internal unroutableJob;
     uint256 internal untrackedJob;
+    address internal newAdmin = makeAddr("newAdmin");
 
     function setUp() public override {
         super.setUp();
         _setUpJobs();
-        address[14] memory accounts = [
+        address[15] memory accounts = [
             admin,
             keeper,
             guardian,
@@ -63,6 +68,7 @@ contract AccessControlTest is NectoFixture {
             teamUser,
             teamViewer,
             stranger,
+            newAdmin,
             address(market)
         ];
         for (uint256 i; i < accounts.length; i++) {
@@ -103,6 +109,38 @@ contract AccessControlTest is NectoFixture {
             abi.encodeCall(IJobRegistry.markUnroutable, (requestedJob, ROOT)),
             keeper,
             keeperRole
+        );
+        _role(
+            "beginDefaultAdminTransfer",
+            abi.encodeCall(IAccessControlDefaultAdminRules.beginDefaultAdminTransfer, (stranger)),
+            admin,
+            adminRole
+        );
+        _role(
+            "cancelDefaultAdminTransfer",
+            abi.encodeCall(IAccessControlDefaultAdminRules.cancelDefaultAdminTransfer, ()),
+            admin,
+            adminRole
+        );
+        _role(
+            "changeDefaultAdminDelay",
+            abi.encodeCall(IAccessControlDefaultAdminRules.changeDefaultAdminDelay, (3 days)),
+            admin,
+            adminRole
+        );
+        _role(
+            "rollbackDefaultAdminDelay",
+            abi.encodeCall(IAccessControlDefaultAdminRules.rollbackDefaultAdminDelay, ()),
+            admin,
+            adminRole
+        );
+        // Only the scheduled new admin accepts, once the delay has passed (setUp schedules it).
+        _callerRow(
+            "acceptDefaultAdminTransfer",
+            m,
+            abi.encodeCall(IAccessControlDefaultAdminRules.acceptDefaultAdminTransfer, ()),
+            newAdmin,
+            IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector
         );
         _role("pause", abi.encodeCall(IJobRegistry.pause, ()), guardian, guardianRole);
         _role("unpause", abi.encodeCall(IJobRegistry.unpause, ()), guardian, guardianRole);
@@ -220,7 +258,7 @@ contract AccessControlTest is NectoFixture {
             unroutableJob
         );
 
-        // Team admins, and the market for recordSpend.
+        // Team admins: the policy in TeamAccess, the treasury in the market.
         address t = address(team);
         bytes4 notAdmin = ITeamAccess.TeamAccess_NotAdmin.selector;
         _row(
@@ -255,12 +293,13 @@ contract AccessControlTest is NectoFixture {
             notAdmin,
             teamId
         );
-        _callerRow(
-            "recordSpend",
-            t,
-            abi.encodeCall(ITeamAccess.recordSpend, (teamId, teamUser, 99, 1e6)),
+        _row(
+            "withdrawFromTeam",
             m,
-            ITeamAccess.TeamAccess_OnlyMarket.selector
+            abi.encodeCall(ITeamTreasury.withdrawFromTeam, (teamId, stranger, 1e6)),
+            teamAdmin,
+            ITeamTreasury.TeamTreasury_NotAdmin.selector,
+            teamId
         );
 
         // The USDC admin.
@@ -304,7 +343,7 @@ contract AccessControlTest is NectoFixture {
 
     /// @dev The privileged surface, listed by hand: a function added here without a row fails.
     function test_Table_CoversEveryPrivilegedFunction() public view {
-        bytes4[26] memory privileged = [
+        bytes4[31] memory privileged = [
             IProviderRegistry.registerGateway.selector,
             IJobRegistry.setProtocolFee.selector,
             IAccessControl.grantRole.selector,
@@ -312,6 +351,11 @@ contract AccessControlTest is NectoFixture {
             IJobRegistry.route.selector,
             IJobRegistry.reroute.selector,
             IJobRegistry.markUnroutable.selector,
+            IAccessControlDefaultAdminRules.beginDefaultAdminTransfer.selector,
+            IAccessControlDefaultAdminRules.cancelDefaultAdminTransfer.selector,
+            IAccessControlDefaultAdminRules.changeDefaultAdminDelay.selector,
+            IAccessControlDefaultAdminRules.rollbackDefaultAdminDelay.selector,
+            IAccessControlDefaultAdminRules.acceptDefaultAdminTransfer.selector,
             IJobRegistry.pause.selector,
             IJobRegistry.unpause.selector,
             IProviderRegistry.updateProvider.selector,
@@ -327,7 +371,7 @@ contract AccessControlTest is NectoFixture {
             ITeamAccess.setWhitelistEnabled.selector,
             ITeamAccess.setProviderWhitelisted.selector,
             ITeamAccess.setSpendingCap.selector,
-            ITeamAccess.recordSpend.selector,
+            ITeamTreasury.withdrawFromTeam.selector,
             LocalUSDC.setBlacklisted.selector,
             LocalUSDC.setPaused.selector,
             LocalUSDC.setAdmin.selector
@@ -380,8 +424,13 @@ contract AccessControlTest is NectoFixture {
         return abi.encodeWithSelector(row.err, caller, row.arg);
     }
 
-    /// @dev One job per state a privileged function acts on. The fixed offer then has 4 GPUs in use.
+    /// @dev One job per state a privileged function acts on (the fixed offer then has 4 GPUs in
+    /// use), a funded team treasury, and an admin transfer to `newAdmin` ready to be accepted.
     function _setUpJobs() internal {
+        fundTeamTreasury();
+        vm.prank(admin);
+        market.beginDefaultAdminTransfer(newAdmin);
+        vm.warp(block.timestamp + market.INITIAL_ADMIN_DELAY() + 1);
         requestedJob = requestTracked();
         untrackedJob = requestUntracked();
 

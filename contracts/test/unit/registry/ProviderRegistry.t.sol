@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
@@ -164,8 +164,9 @@ contract ProviderRegistryTest is NectoFixture {
         p.pricing = PricingModel.Dynamic;
         _assertPricing(market.addOffer(sellerId, p), PricingModel.Dynamic, 2_000_000, 5000, bytes32(0), 0);
 
+        // A Token offer keeps its price: it is the seller's USD ceiling.
         p.pricing = PricingModel.Token;
-        _assertPricing(market.addOffer(sellerId, p), PricingModel.Token, 0, 0, AKT, 7);
+        _assertPricing(market.addOffer(sellerId, p), PricingModel.Token, 2_000_000, 0, AKT, 7);
         vm.stopPrank();
     }
 
@@ -174,13 +175,33 @@ contract ProviderRegistryTest is NectoFixture {
         vm.startPrank(gatewayOperator);
         uint32 spot = market.addOffer(gatewayId, p);
         p.pricing = PricingModel.Auction;
-        p.price = 0; // a gateway's price is only a reference quote
+        p.price = 4_000_000;
         uint32 auction = market.addOffer(gatewayId, p);
         vm.stopPrank();
 
         assertTrue(market.getOffer(spot).gateway);
         _assertPricing(spot, PricingModel.Spot, 1_100_000, 0, bytes32(0), 0);
-        _assertPricing(auction, PricingModel.Auction, 0, 0, bytes32(0), 0);
+        _assertPricing(auction, PricingModel.Auction, 4_000_000, 0, bytes32(0), 0);
+        assertEq(market.currentPrice(auction), 4_000_000, "the ceiling");
+    }
+
+    function test_RevertWhen_GatewayOfferHasNoCeiling() public {
+        vm.startPrank(gatewayOperator);
+        for (uint8 m; m <= uint8(PricingModel.Auction); ++m) {
+            OfferParams memory p = offerParams(PricingModel(m), 8, bytes2(0), Area.None, 0);
+            if (PricingModel(m) == PricingModel.Token) (p.tokenId, p.tokenAmount) = (AKT, 1);
+            _expectInvalidPricing(PricingModel(m), 0, p.tokenAmount);
+            market.addOffer(gatewayId, p);
+        }
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_TokenOfferHasNoCeiling() public {
+        OfferParams memory p = tokenParams();
+        p.price = 0;
+        _expectInvalidPricing(PricingModel.Token, 0, 3_200_000);
+        vm.prank(seller);
+        market.addOffer(sellerId, p);
     }
 
     function test_RevertWhen_SellerOfferUsesGatewayPricing() public {
@@ -207,7 +228,7 @@ contract ProviderRegistryTest is NectoFixture {
     function test_RevertWhen_TokenOfferMissesTokenAmount() public {
         OfferParams memory p = tokenParams();
         p.tokenAmount = 0;
-        _expectInvalidPricing(PricingModel.Token, 0, 0);
+        _expectInvalidPricing(PricingModel.Token, TOKEN_CEILING, 0);
         vm.prank(seller);
         market.addOffer(sellerId, p);
     }
@@ -215,7 +236,7 @@ contract ProviderRegistryTest is NectoFixture {
     function test_RevertWhen_GatewayTokenOfferMissesTokenAmount() public {
         OfferParams memory p = tokenParams();
         p.tokenAmount = 0;
-        _expectInvalidPricing(PricingModel.Token, 0, 0);
+        _expectInvalidPricing(PricingModel.Token, TOKEN_CEILING, 0);
         vm.prank(gatewayOperator);
         market.addOffer(gatewayId, p);
     }
@@ -308,12 +329,14 @@ contract ProviderRegistryTest is NectoFixture {
         market.setPricing(tokenOffer, PricingModel.Fixed, 2_200_000, 4000, AKT, 3_200_000);
         _assertPricing(tokenOffer, PricingModel.Fixed, 2_200_000, 0, bytes32(0), 0);
 
-        // Dynamic -> Token: the price and slope are cleared.
+        // Dynamic -> Token: the slope is cleared; the price stays, as the USD ceiling.
         vm.expectEmit(address(market));
-        emit IProviderRegistry.OfferPricingUpdated(dynamicOffer, PricingModel.Token, 0, 0, AKT, 1_000_000);
+        emit IProviderRegistry.OfferPricingUpdated(
+            dynamicOffer, PricingModel.Token, 1_900_000, 0, AKT, 1_000_000
+        );
         vm.prank(seller);
         market.setPricing(dynamicOffer, PricingModel.Token, 1_900_000, 4000, AKT, 1_000_000);
-        _assertPricing(dynamicOffer, PricingModel.Token, 0, 0, AKT, 1_000_000);
+        _assertPricing(dynamicOffer, PricingModel.Token, 1_900_000, 0, AKT, 1_000_000);
     }
 
     function test_SetPricing_KeepsRoutedJobPrice() public {
@@ -474,8 +497,17 @@ contract ProviderRegistryTest is NectoFixture {
 
     function test_CurrentPrice_NonDynamicIsStoredPrice() public view {
         assertEq(market.currentPrice(fixedOffer), 2_000_000);
-        assertEq(market.currentPrice(tokenOffer), 0); // Token offers carry no USD price
-        assertEq(market.currentPrice(gatewayOffer), 2_500_000);
+        assertEq(market.currentPrice(tokenOffer), TOKEN_CEILING, "a Token offer's USD ceiling");
+        assertEq(market.currentPrice(gatewayOffer), GATEWAY_CEILING, "a gateway offer's ceiling");
+    }
+
+    function test_CurrentPrice_GatewayDynamicIsItsCeiling() public {
+        OfferParams memory p = offerParams(PricingModel.Dynamic, 8, bytes2(0), Area.None, 3_000_000);
+        p.demandSlopeBps = 5000;
+        vm.prank(gatewayOperator);
+        uint32 id = market.addOffer(gatewayId, p);
+        _occupy(id, 4);
+        assertEq(market.currentPrice(id), 3_000_000, "no demand premium on a ceiling");
     }
 
     /// Floor $1.80, slope 50%, 8 GPUs: 1.8 x (1 + 0.5 x inUse / 8).
@@ -575,7 +607,7 @@ contract ProviderRegistryTest is NectoFixture {
         assertTrue(o.gateway);
         assertEq(uint8(o.pricing), uint8(PricingModel.Auction));
         assertEq(o.gpuCount, 16);
-        _assertPricing(tokenOffer, PricingModel.Token, 0, 0, AKT, 3_200_000);
+        _assertPricing(tokenOffer, PricingModel.Token, TOKEN_CEILING, 0, AKT, 3_200_000);
     }
 
     function test_RevertGiven_GetOfferUnknown() public {

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity 0.8.37;
 
 import {NectoFixture} from "../../utils/NectoFixture.sol";
 import {ITeamAccess, TeamRole} from "../../../src/interfaces/ITeamAccess.sol";
-import {IJobRegistry, JobRequest, JobStatus} from "../../../src/interfaces/IJobRegistry.sol";
+import {IJobRegistry, JobStatus} from "../../../src/interfaces/IJobRegistry.sol";
 
-/// @notice TeamAccess on its own (the market is pranked for recordSpend) and through the market.
+/// @notice TeamAccess, the teams' policy, on its own and as the market reads it. The treasury and
+/// the spend window are the market's (TeamTreasury.t.sol).
 /// Fixture: team 1 with teamAdmin (Admin), teamUser (User), teamViewer (Viewer).
 contract TeamAccessTest is NectoFixture {
     uint32 internal constant UNKNOWN = 99;
-    uint256 internal constant TEAM_DEPOSIT = 24e6; // 2 GPUs x 4 h x $3.00
 
     /* CREATE TEAM */
 
@@ -24,7 +24,7 @@ contract TeamAccessTest is NectoFixture {
         assertEq(id, 2);
         assertEq(team.teamCount(), 2);
         assertEq(uint8(team.roleOf(id, stranger)), uint8(TeamRole.Admin));
-        _assertTeamState(id, 1, false, 0, 0);
+        _assertTeamState(id, 1, false);
     }
 
     /* SET ROLE */
@@ -38,7 +38,7 @@ contract TeamAccessTest is NectoFixture {
             assertEq(uint8(team.roleOf(teamId, stranger)), r);
         }
         vm.stopPrank();
-        _assertTeamState(teamId, 2, false, 0, 0);
+        _assertTeamState(teamId, 2, false);
     }
 
     function test_SetRole_RevokesAdmin() public {
@@ -50,7 +50,7 @@ contract TeamAccessTest is NectoFixture {
         vm.stopPrank();
 
         assertEq(uint8(team.roleOf(teamId, stranger)), uint8(TeamRole.None));
-        _assertTeamState(teamId, 1, false, 0, 0);
+        _assertTeamState(teamId, 1, false);
     }
 
     function test_SetRole_RevokesUserAndViewer() public {
@@ -61,7 +61,7 @@ contract TeamAccessTest is NectoFixture {
 
         assertEq(uint8(team.roleOf(teamId, teamUser)), uint8(TeamRole.None));
         assertEq(uint8(team.roleOf(teamId, teamViewer)), uint8(TeamRole.None));
-        _assertTeamState(teamId, 1, false, 0, 0);
+        _assertTeamState(teamId, 1, false);
     }
 
     function test_SetRole_SecondAdminMayRemoveFirst() public {
@@ -71,7 +71,7 @@ contract TeamAccessTest is NectoFixture {
         team.setRole(teamId, teamAdmin, TeamRole.Viewer);
 
         assertEq(uint8(team.roleOf(teamId, teamAdmin)), uint8(TeamRole.Viewer));
-        _assertTeamState(teamId, 1, false, 0, 0);
+        _assertTeamState(teamId, 1, false);
         _expectNotAdmin(teamAdmin);
         vm.prank(teamAdmin);
         team.setRole(teamId, teamAdmin, TeamRole.Admin);
@@ -80,7 +80,7 @@ contract TeamAccessTest is NectoFixture {
     function test_SetRole_ReGrantingAdminKeepsCount() public {
         vm.prank(teamAdmin);
         team.setRole(teamId, teamAdmin, TeamRole.Admin);
-        _assertTeamState(teamId, 1, false, 0, 0);
+        _assertTeamState(teamId, 1, false);
     }
 
     function test_RevertWhen_RemovingLastAdmin() public {
@@ -122,7 +122,7 @@ contract TeamAccessTest is NectoFixture {
         vm.prank(teamAdmin);
         team.setWhitelistEnabled(teamId, true);
 
-        _assertTeamState(teamId, 1, true, 0, 0);
+        _assertTeamState(teamId, 1, true);
         assertFalse(team.isProviderAllowed(teamId, sellerId));
 
         vm.expectEmit(address(team));
@@ -168,75 +168,33 @@ contract TeamAccessTest is NectoFixture {
         assertEq(team.spendingCap(teamId), 100e6);
     }
 
-    /* RECORD SPEND */
+    /* WHAT THE MARKET READS */
 
-    function test_RecordSpend_UserAndAdmin() public {
-        vm.expectEmit(address(team));
-        emit ITeamAccess.TeamSpendRecorded(teamId, teamUser, 7, 10e6, uint40(T0), 10e6);
-        _recordSpend(teamUser, 7, 10e6);
-
-        vm.warp(T0 + 1 days);
-        vm.expectEmit(address(team));
-        emit ITeamAccess.TeamSpendRecorded(teamId, teamAdmin, 8, 5e6, uint40(T0), 15e6);
-        _recordSpend(teamAdmin, 8, 5e6);
-
-        _assertTeamState(teamId, 1, false, uint40(T0), 15e6);
-    }
-
-    function test_RevertWhen_RecordSpendCallerNotMarket() public {
-        vm.expectRevert(abi.encodeWithSelector(ITeamAccess.TeamAccess_OnlyMarket.selector, teamAdmin));
-        vm.prank(teamAdmin);
-        team.recordSpend(teamId, teamAdmin, 1, 1e6);
-    }
-
-    function test_RevertWhen_RecordSpendUserIsViewer() public {
-        _expectNotSubmitter(teamViewer, TeamRole.Viewer);
-        _recordSpend(teamViewer, 1, 1e6);
-    }
-
-    function test_RevertWhen_RecordSpendUserHasNoRole() public {
-        _expectNotSubmitter(stranger, TeamRole.None);
-        _recordSpend(stranger, 1, 1e6);
-    }
-
-    function test_RecordSpend_UpToCap() public {
+    function test_SubmitTerms_RoleAndCap() public {
         vm.prank(teamAdmin);
         team.setSpendingCap(teamId, 100e6);
-        _recordSpend(teamUser, 1, 60e6);
-        _recordSpend(teamUser, 2, 40e6); // exactly the cap
-
-        _assertTeamState(teamId, 1, false, uint40(T0), 100e6);
+        (TeamRole role, uint256 cap) = team.submitTerms(teamId, teamUser);
+        assertEq(uint8(role), uint8(TeamRole.User), "role");
+        assertEq(cap, 100e6, "cap");
+        (role,) = team.submitTerms(teamId, stranger);
+        assertEq(uint8(role), uint8(TeamRole.None), "no role");
     }
 
-    function test_RevertWhen_SpendExceedsCap() public {
-        vm.prank(teamAdmin);
-        team.setSpendingCap(teamId, 100e6);
-        _recordSpend(teamUser, 1, 60e6);
+    function test_RouteTerms_SubmitterAndWhitelist() public {
+        (bool active, bool allowed) = team.routeTerms(teamId, teamUser, sellerId);
+        assertTrue(active && allowed, "user, whitelist off");
+        (active,) = team.routeTerms(teamId, teamViewer, sellerId);
+        assertFalse(active, "a Viewer does not submit");
+        (active,) = team.routeTerms(teamId, teamAdmin, sellerId);
+        assertTrue(active, "an Admin submits");
 
-        _expectCapExceeded(60e6, 40e6 + 1, 100e6);
-        _recordSpend(teamUser, 2, 40e6 + 1);
-    }
-
-    function test_RecordSpend_WindowOpensAtFirstSpendAndResets() public {
-        vm.prank(teamAdmin);
-        team.setSpendingCap(teamId, 100e6);
-        uint40 opened = uint40(T0 + 5 days);
-        vm.warp(opened);
-        _recordSpend(teamUser, 1, 90e6);
-
-        vm.warp(opened + team.SPEND_WINDOW() - 1);
-        _expectCapExceeded(90e6, 20e6, 100e6);
-        _recordSpend(teamUser, 2, 20e6);
-
-        vm.warp(opened + team.SPEND_WINDOW());
-        vm.expectEmit(address(team));
-        emit ITeamAccess.TeamSpendRecorded(teamId, teamUser, 2, 20e6, opened + 30 days, 20e6);
-        _recordSpend(teamUser, 2, 20e6);
-        _assertTeamState(teamId, 1, false, opened + 30 days, 20e6);
-    }
-
-    function test_SpendWindowIsThirtyDays() public view {
-        assertEq(team.SPEND_WINDOW(), 30 days);
+        vm.startPrank(teamAdmin);
+        team.setWhitelistEnabled(teamId, true);
+        team.setRole(teamId, teamUser, TeamRole.Viewer);
+        vm.stopPrank();
+        (active, allowed) = team.routeTerms(teamId, teamUser, sellerId);
+        assertFalse(active, "demoted to Viewer");
+        assertFalse(allowed, "not whitelisted");
     }
 
     /* UNKNOWN TEAM */
@@ -254,7 +212,7 @@ contract TeamAccessTest is NectoFixture {
         vm.stopPrank();
 
         _expectUnknownTeam();
-        _recordSpendFor(UNKNOWN, teamUser, 1, 1e6);
+        team.submitTerms(UNKNOWN, teamUser);
         _expectUnknownTeam();
         team.teamState(UNKNOWN);
     }
@@ -266,30 +224,11 @@ contract TeamAccessTest is NectoFixture {
 
     /* THROUGH THE MARKET */
 
-    function test_RevertWhen_ViewerRequestsTeamJob() public {
-        _expectNotSubmitter(teamViewer, TeamRole.Viewer);
-        _requestTeamJob(teamViewer);
-    }
-
-    function test_TeamJob_RecordsSpend() public {
-        uint256 jobId = _requestTeamJob(teamUser);
-        assertEq(market.getJob(jobId).teamId, teamId);
-        _assertTeamState(teamId, 1, false, uint40(T0), TEAM_DEPOSIT);
-    }
-
-    function test_RevertWhen_TeamJobExceedsCap() public {
-        vm.prank(teamAdmin);
-        team.setSpendingCap(teamId, 30e6);
-        _requestTeamJob(teamUser);
-
-        _expectCapExceeded(TEAM_DEPOSIT, TEAM_DEPOSIT, 30e6);
-        _requestTeamJob(teamAdmin);
-    }
-
     function test_Whitelist_GatesRouting() public {
+        fundTeamTreasury();
         vm.prank(teamAdmin);
         team.setWhitelistEnabled(teamId, true);
-        uint256 jobId = _requestTeamJob(teamUser);
+        uint256 jobId = requestTeam();
 
         vm.expectRevert(
             abi.encodeWithSelector(IJobRegistry.JobRegistry_ProviderNotWhitelisted.selector, teamId, sellerId)
@@ -305,49 +244,14 @@ contract TeamAccessTest is NectoFixture {
 
     /* HELPERS */
 
-    function _requestTeamJob(address user) internal returns (uint256) {
-        JobRequest memory r = trackedRequest(2, 4, 3_000_000);
-        r.teamId = teamId;
-        vm.prank(user);
-        return market.requestJob(r);
-    }
-
-    function _recordSpend(address user, uint256 jobId, uint256 amount) internal {
-        _recordSpendFor(teamId, user, jobId, amount);
-    }
-
-    function _recordSpendFor(uint32 id, address user, uint256 jobId, uint256 amount) internal {
-        vm.prank(address(market));
-        team.recordSpend(id, user, jobId, amount);
-    }
-
-    function _assertTeamState(uint32 id, uint32 admins, bool whitelist, uint40 windowStart, uint256 spent)
-        internal
-        view
-    {
-        (uint32 adminCount, bool whitelistEnabled, uint40 start, uint256 spentInWindow) = team.teamState(id);
+    function _assertTeamState(uint32 id, uint32 admins, bool whitelist) internal view {
+        (uint32 adminCount, bool whitelistEnabled) = team.teamState(id);
         assertEq(adminCount, admins, "adminCount");
         assertEq(whitelistEnabled, whitelist, "whitelistEnabled");
-        assertEq(start, windowStart, "windowStart");
-        assertEq(spentInWindow, spent, "spentInWindow");
     }
 
     function _expectNotAdmin(address caller) internal {
         vm.expectRevert(abi.encodeWithSelector(ITeamAccess.TeamAccess_NotAdmin.selector, teamId, caller));
-    }
-
-    function _expectNotSubmitter(address account, TeamRole role) internal {
-        vm.expectRevert(
-            abi.encodeWithSelector(ITeamAccess.TeamAccess_NotSubmitter.selector, teamId, account, role)
-        );
-    }
-
-    function _expectCapExceeded(uint256 spent, uint256 amount, uint256 cap) internal {
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                ITeamAccess.TeamAccess_SpendingCapExceeded.selector, teamId, spent, amount, cap
-            )
-        );
     }
 
     function _expectUnknownTeam() internal {
