@@ -33,7 +33,8 @@ export type OnchainOffer = {
   tokenId: string;
 };
 
-type RawOffer = {
+/** getOffer's struct as viem decodes it. */
+export type RawOffer = {
   providerId: number;
   gpuModel: Hex;
   gpuCount: number;

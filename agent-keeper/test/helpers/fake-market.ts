@@ -7,28 +7,12 @@ import { nectoMarketAbi, teamAccessAbi } from '@necto/contracts';
 import { nectoMarketAddress } from '../../src/sources/necto.ts';
 import { startServer } from './server.ts';
 import type { TestServer } from './server.ts';
+import type { RawOffer } from '../../src/chain/offers.ts';
 
 export const TEAM_ACCESS: Address = '0x00000000000000000000000000000000000000aa';
 
 /** getOffer's struct; `offer()` fills what a test leaves out. */
-export type FakeOffer = {
-  providerId: number;
-  gpuModel: Hex;
-  gpuCount: number;
-  gpusInUse: number;
-  vramGb: number;
-  country: Hex;
-  area: number;
-  pricing: number;
-  state: number;
-  gateway: boolean;
-  availableFrom: number;
-  availableUntil: number;
-  price: bigint;
-  demandSlopeBps: number;
-  tokenAmount: bigint;
-  tokenId: Hex;
-};
+export type FakeOffer = RawOffer;
 
 /** getJob's struct. */
 export type FakeJob = Record<string, unknown>;
