@@ -1,6 +1,7 @@
 // Records the JSON-RPC answers the Necto source needs, from a running chain (`npm start`), into
 // snapshots/necto/rpc.json, so snapshot mode replays the on-chain sellers without a chain.
-// Usage: npm start (in another terminal), then: node scripts/record-necto-snapshot.ts
+// Usage: npm start (in another terminal), then, from the repository root:
+//   ./node_modules/.bin/node agent-keeper/scripts/record-necto-snapshot.ts
 // Environment: NECTO_RPC_URL (default http://127.0.0.1:8545).
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
