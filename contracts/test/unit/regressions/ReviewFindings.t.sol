@@ -62,29 +62,11 @@ contract Finding1KeeperAndSellerTakeTheDepositTest is FindingsBase {
     }
 
     function test_NoRouteAboveTheCeilingAnHonestTokenSellerCommitted() external {
-        JobRequest memory req = trackedRequest(GPUS, HOURS, 5_000_000);
-        vm.prank(buyer);
-        uint256 jobId = market.requestJob(req);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IJobRegistry.JobRegistry_PriceAboveCeiling.selector, 5_000_000, TOKEN_CEILING
-            )
-        );
-        vm.prank(keeper);
-        market.route(jobId, tokenOffer, 5_000_000, ROOT);
+        _expectNoRouteAboveCeiling(tokenOffer, TOKEN_CEILING);
     }
 
     function test_NoRouteAboveTheCeilingAGatewayOperatorCommitted() external {
-        JobRequest memory req = trackedRequest(GPUS, HOURS, 5_000_000);
-        vm.prank(buyer);
-        uint256 jobId = market.requestJob(req);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IJobRegistry.JobRegistry_PriceAboveCeiling.selector, 5_000_000, GATEWAY_CEILING
-            )
-        );
-        vm.prank(keeper);
-        market.route(jobId, gatewayOffer, 5_000_000, ROOT);
+        _expectNoRouteAboveCeiling(gatewayOffer, GATEWAY_CEILING);
     }
 
     function test_NoRouteToAFixedOfferAtAnythingButItsPrice() external {
@@ -109,6 +91,17 @@ contract Finding1KeeperAndSellerTakeTheDepositTest is FindingsBase {
         vm.prank(buyer);
         market.cancel(jobId);
         assertStatus(jobId, JobStatus.Cancelled);
+    }
+
+    /// @dev A job willing to pay $5.00, routed by the keeper to `offerId` at $5.00, above its ceiling.
+    function _expectNoRouteAboveCeiling(uint32 offerId, uint64 ceiling) private {
+        vm.prank(buyer);
+        uint256 jobId = market.requestJob(trackedRequest(GPUS, HOURS, 5_000_000));
+        vm.expectRevert(
+            abi.encodeWithSelector(IJobRegistry.JobRegistry_PriceAboveCeiling.selector, 5_000_000, ceiling)
+        );
+        vm.prank(keeper);
+        market.route(jobId, offerId, 5_000_000, ROOT);
     }
 }
 
