@@ -1,14 +1,18 @@
 // The keeper's view of the Necto contracts: the job to route, its team's whitelist, the gateway
 // offers that carry external networks on-chain, and the one place that signs (route, unroutable).
 import { createPublicClient, createWalletClient, http } from 'viem';
-import type { Address, Hex, PublicClient, WalletClient } from 'viem';
+import type { Abi, Address, Hex, PublicClient, WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { nectoMarketAbi, teamAccessAbi } from '@necto/contracts';
-import { nectoMarketAddress } from '../sources/necto.ts';
+import { nectoDeployment } from '../sources/necto.ts';
 import { ONCHAIN_PRICING, ascii, readOffers, region, revertName, rpcErrorMessage } from './offers.ts';
 import type { OnchainOffer, OnchainPricing } from './offers.ts';
+import { createSigner } from './signer.ts';
+import type { Sent } from './signer.ts';
 
 export type { OnchainOffer, OnchainPricing };
+export type { Mined, Sent } from './signer.ts';
+export { SendError } from './signer.ts';
 
 /** anvil's account 1, the local deployment's keeper (script/Deploy.s.sol). Never used off 31337. */
 const ANVIL_KEEPER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
@@ -72,6 +76,10 @@ export type Market = {
   rpcUrl: string;
   address: Address;
   keeper: Address;
+  /** The block the market was deployed in: where its history (events) starts. */
+  deploymentBlock: bigint;
+  /** For readers of the market's history (track records, the watcher). */
+  client: PublicClient;
   /** Seconds a provider has to start a routed job once its review window has passed (immutable). */
   startWindow: number;
   readJob(jobId: bigint): Promise<OnchainJob>;
@@ -82,18 +90,28 @@ export type Market = {
   /** Whether `account` still submits for the team (User or Admin): `route` refuses the jobs of a
    *  member whose role was revoked. */
   teamSubmitterActive(teamId: number, account: Address): Promise<boolean>;
-  route(jobId: bigint, offerId: number, pricePerGpuHour: number, root: Hex): Promise<Hex>;
-  reroute(jobId: bigint, offerId: number, pricePerGpuHour: number, root: Hex): Promise<Hex>;
-  markUnroutable(jobId: bigint, root: Hex): Promise<Hex>;
+  /** Number of jobs ever requested: ids run from 1 to it. */
+  jobCount(): Promise<bigint>;
+  /** The keeper's calls: each resolves once the node accepted the transaction (SendError if it
+   *  would revert or was not sent), with its receipt to come in `mined`. */
+  route(jobId: bigint, offerId: number, pricePerGpuHour: number, root: Hex): Promise<Sent>;
+  reroute(jobId: bigint, offerId: number, pricePerGpuHour: number, root: Hex): Promise<Sent>;
+  markUnroutable(jobId: bigint, root: Hex): Promise<Sent>;
+  /** Frees the GPUs of a job past its start or completion deadline (anyone may). */
+  expire(jobId: bigint): Promise<Sent>;
   /** Unix seconds a transaction sent now is mined at, at the earliest: the latest block's time + 1,
    *  or the wall clock when later (an idle local chain mines no blocks). */
   routeTime(): Promise<number>;
 };
 
+/** How often receipts and the chain head are polled, ms (NECTO_POLL_MS). */
+export const DEFAULT_POLL_MS = 200;
+
 /** Connects to NECTO_RPC_URL (local anvil by default) with KEEPER_PRIVATE_KEY (anvil's keeper locally). */
 export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promise<Market> {
   const rpcUrl = env.NECTO_RPC_URL || 'http://127.0.0.1:8545';
-  const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) }) as PublicClient;
+  const pollingInterval = pollMs(env);
+  const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }), pollingInterval }) as PublicClient;
   let chainId: number;
   try {
     chainId = await publicClient.getChainId();
@@ -107,7 +125,14 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
   const account = privateKeyToAccount(keeperKey as Hex);
   const chain = { id: chainId, name: `chain ${chainId}`, nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } };
   const wallet = createWalletClient({ account, chain, transport: http(rpcUrl, { retryCount: 0 }) }) as WalletClient;
-  const address = nectoMarketAddress({ ...env, NECTO_CHAIN_ID: String(chainId) });
+  let deployment: ReturnType<typeof nectoDeployment>;
+  try {
+    deployment = nectoDeployment({ ...env, NECTO_CHAIN_ID: String(chainId) });
+  } catch (error) {
+    throw new ChainError((error as Error).message);
+  }
+  const address = deployment.address;
+  const signer = createSigner(publicClient, wallet, account, chain);
   const read = <T>(functionName: string, args: unknown[] = [], abi: unknown = nectoMarketAbi, to: Address = address) =>
     publicClient.readContract({ address: to, abi, functionName, args } as never) as Promise<T>;
   const [teamAccess, startWindow] = await Promise.all([read<Address>('teamAccess'), read<bigint>('startWindow')]).catch(
@@ -116,23 +141,16 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
     },
   );
 
-  const send = async (functionName: string, args: [bigint, ...unknown[]]): Promise<Hex> => {
-    let hash: Hex;
-    try {
-      hash = await wallet.writeContract({ address, abi: nectoMarketAbi, functionName, args, account, chain } as never);
-    } catch (error) {
-      throw new ChainError(`${functionName} of job ${args[0]} failed: ${rpcErrorMessage(error)}`);
-    }
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') throw new ChainError(`${functionName} transaction ${hash} reverted`);
-    return hash;
-  };
+  const send = (functionName: string, args: [bigint, ...unknown[]]): Promise<Sent> =>
+    signer.send({ address, abi: nectoMarketAbi as Abi, functionName, args });
 
   return {
     chainId,
     rpcUrl,
     address,
     keeper: account.address,
+    deploymentBlock: deployment.startBlock,
+    client: publicClient,
     startWindow: Number(startWindow),
     async readJob(jobId) {
       const job = await read<RawJob>('getJob', [jobId]).catch((error: unknown) => {
@@ -196,11 +214,23 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
     route: (jobId, offerId, price, root) => send('route', [jobId, offerId, BigInt(price), root]),
     reroute: (jobId, offerId, price, root) => send('reroute', [jobId, offerId, BigInt(price), root]),
     markUnroutable: (jobId, root) => send('markUnroutable', [jobId, root]),
+    expire: (jobId) => send('expire', [jobId]),
+    jobCount: async () => BigInt(await read<bigint>('jobCount')),
     async routeTime() {
       const latest = Number((await publicClient.getBlock()).timestamp);
       return Math.max(latest + 1, Math.floor(Date.now() / 1000));
     },
   };
+}
+
+function pollMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.NECTO_POLL_MS;
+  if (!raw) return DEFAULT_POLL_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 10 || value > 60_000) {
+    throw new ChainError(`NECTO_POLL_MS must be a whole number of milliseconds from 10 to 60000 (got "${raw}")`);
+  }
+  return value;
 }
 
 /** getJob's Job struct as viem decodes it (uint40 and smaller: numbers; uint64: bigints). */

@@ -3,6 +3,8 @@ import { ChainError } from '../chain/market.ts';
 import { DecisionStoreError } from '../decision/store.ts';
 import { ConfigError, readScanConfig } from '../scan.ts';
 import { QUOTE_USAGE, UsageError } from './args.ts';
+import { runAsk } from './ask-command.ts';
+import { runKeeper } from './keeper-command.ts';
 import { runQuote } from './quote-command.ts';
 import { runRoute } from './route-command.ts';
 import { runServe } from './serve-command.ts';
@@ -16,7 +18,9 @@ Commands:
   sources   list the provider sources with their mode, URL and status
   route     route a requested on-chain job: quote, decide, store the record, post its root
   verify    check a decision (by job id or root) against its root, the chain and a replay
-  serve     the keeper HTTP API: GET /decisions/:root, /health (KEEPER_API_PORT, 8788)
+  keeper    the keeper service: routes every requested job, fails over, serves the API (KEEPER_API_PORT, 8788)
+  ask       ask in words ("cheapest 8x H100 in the EU under $3/h for 6 hours"); needs GEMINI_API_KEY
+  serve     the keeper HTTP API for decision records only: GET /decisions/:root, /health
 
 Environment: NECTO_PROVIDERS=snapshot|live (default snapshot), NECTO_SOURCE_TIMEOUT_MS (3000),
 NECTO_<SOURCE>_URL to point a source elsewhere, and each source's API key (see the README).
@@ -38,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'route') return await runRoute(rest, config);
     if (command === 'verify') return await runVerify(rest, config);
     if (command === 'serve') return await runServe(rest, config);
-    throw new UsageError(`unknown command "${command}" (commands: quote, sources, route, verify, serve)`);
+    if (command === 'keeper') return await runKeeper(rest, config);
+    if (command === 'ask') return await runAsk(rest, config);
+    throw new UsageError(`unknown command "${command}" (commands: quote, sources, route, verify, keeper, ask, serve)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`necto: ${error.message}\n`);

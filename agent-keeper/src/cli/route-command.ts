@@ -27,10 +27,14 @@ export async function runRoute(argv: string[], config: ScanConfig): Promise<numb
   if (json) {
     const { record: _record, ...rest } = outcome as typeof outcome & { record?: unknown };
     process.stdout.write(`${JSON.stringify(rest, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
-    return outcome.status === 'not-waiting' ? 1 : 0;
+    return outcome.status === 'routed' || outcome.status === 'unroutable' ? 0 : 1;
   }
   if (outcome.status === 'not-waiting') {
     process.stdout.write(`Job ${jobId} is ${outcome.job.status}, not waiting for a route${where(outcome.job)}: nothing sent.\n`);
+    return 1;
+  }
+  if (outcome.status === 'refused' || outcome.status === 'no-offer') {
+    process.stdout.write(`Job ${jobId} was not routed: ${outcome.status === 'refused' ? outcome.reason : 'no eligible offer'}; nothing sent.\n`);
     return 1;
   }
   const { record } = outcome;

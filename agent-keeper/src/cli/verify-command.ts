@@ -1,12 +1,10 @@
 // `necto verify <jobId | root>`: fetch the record from the configured store, check it against its
 // root and the chain, replay it, and print one line per check. Exit 1 on any failure.
-import { ChainError, connectMarket } from '../chain/market.ts';
-import type { Market } from '../chain/market.ts';
-import { decisionRoot } from '../decision/root.ts';
+import { connectMarket } from '../chain/market.ts';
 import { createDecisionStore } from '../decision/store.ts';
-import { verifyDecision } from '../decision/verify.ts';
-import type { Check, VerifyReport } from '../decision/verify.ts';
+import type { VerifyReport } from '../decision/verify.ts';
 import type { ScanConfig } from '../scan.ts';
+import { verifyTarget } from '../verify-target.ts';
 import { UsageError } from './args.ts';
 
 export async function runVerify(argv: string[], config: ScanConfig): Promise<number> {
@@ -16,56 +14,10 @@ export async function runVerify(argv: string[], config: ScanConfig): Promise<num
     throw new UsageError('usage: necto verify <jobId | 0x root> [--json]');
   }
   const store = createDecisionStore(config.env);
-  const report = await verify(target, store, config);
+  const report = await verifyTarget(target, store, () => connectMarket(config.env));
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(`${human(report)}\n`);
   return report.ok ? 0 : 1;
-}
-
-async function verify(
-  target: string,
-  store: ReturnType<typeof createDecisionStore>,
-  config: ScanConfig,
-): Promise<VerifyReport> {
-  const failed = (root: string, check: Check): VerifyReport => ({ ok: false, root, checks: [check] });
-  let market: Market | undefined;
-  let root = target;
-  if (/^\d+$/.test(target)) {
-    market = await connectMarket(config.env);
-    const job = await market.readJob(BigInt(target));
-    if (/^0x0+$/.test(job.decisionRoot)) {
-      const yet = job.status === 'Requested' ? ' yet' : '';
-      return failed('', { name: 'job', ok: false, detail: `job ${target} is ${job.status}: no decision root on-chain${yet}` });
-    }
-    root = job.decisionRoot;
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.get(root as `0x${string}`);
-  } catch (error) {
-    return failed(root, { name: 'fetch', ok: false, detail: `${(error as Error).message} (${store.describe()})` });
-  }
-  let chainJob;
-  const recordJobId = jobIdIn(bytes);
-  if (recordJobId !== undefined) {
-    try {
-      market ??= await connectMarket(config.env);
-      chainJob = await market.readJob(BigInt(recordJobId));
-    } catch (error) {
-      if (!(error instanceof ChainError)) throw error;
-    }
-  }
-  return verifyDecision({ root, bytes, computeRoot: decisionRoot, ...(chainJob && { chainJob }) });
-}
-
-/** The job a record names, read loosely: the verifier checks the record properly afterwards. */
-function jobIdIn(bytes: Uint8Array): string | undefined {
-  try {
-    const id = (JSON.parse(new TextDecoder().decode(bytes)) as { job?: { jobId?: unknown } }).job?.jobId;
-    return typeof id === 'string' && /^\d+$/.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function human(report: VerifyReport): string {

@@ -60,6 +60,10 @@ export type DecisionRecord = {
   noEligibleOffer?: string;
   /** The root this decision replaces (reroute). */
   previousRoot?: string;
+  /** Unix seconds (wall clock) the external sources were scanned at, and how old that scan was
+   *  when this decision used it: one scan serves every job within its freshness. */
+  scannedAt?: number;
+  scanAgeSeconds?: number;
 };
 
 export type RecordInputs = {
@@ -68,9 +72,10 @@ export type RecordInputs = {
   createdAt: number;
   job?: RecordedJob;
   previousRoot?: string;
+  freshness?: { scannedAt: number; scanAgeSeconds: number };
 };
 
-export function buildRecord({ scan, decision, createdAt, job, previousRoot }: RecordInputs): DecisionRecord {
+export function buildRecord({ scan, decision, createdAt, job, previousRoot, freshness }: RecordInputs): DecisionRecord {
   const quotes = [...decision.ranking, ...decision.excluded.map((e) => e.quote)];
   const chosen = decision.chosen;
   return {
@@ -99,6 +104,7 @@ export function buildRecord({ scan, decision, createdAt, job, previousRoot }: Re
       : null,
     ...(!chosen && { noEligibleOffer: summarize(decision) }),
     ...(previousRoot && { previousRoot }),
+    ...freshness,
   };
 }
 
@@ -163,4 +169,6 @@ export const DecisionRecordSchema = z.object({
     .nullable(),
   noEligibleOffer: z.string().optional(),
   previousRoot: z.string().optional(),
+  scannedAt: z.number().int().optional(),
+  scanAgeSeconds: z.number().int().nonnegative().optional(),
 });

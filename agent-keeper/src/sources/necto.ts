@@ -16,11 +16,27 @@ import type { Source, SourceContext, SourceResult } from './source.ts';
 
 /** The market to read: NECTO_MARKET_ADDRESS, or the deployment of NECTO_CHAIN_ID (default 31337). */
 export function nectoMarketAddress(env: NodeJS.ProcessEnv = process.env): Address {
-  if (env.NECTO_MARKET_ADDRESS) return env.NECTO_MARKET_ADDRESS as Address;
+  return nectoDeployment(env).address;
+}
+
+/** The market and the block its history starts at: NECTO_MARKET_ADDRESS and NECTO_START_BLOCK
+ *  (default 0), or the deployment of NECTO_CHAIN_ID (default 31337). */
+export function nectoDeployment(env: NodeJS.ProcessEnv = process.env): { address: Address; startBlock: bigint } {
+  const startBlock = env.NECTO_START_BLOCK;
+  if (startBlock !== undefined && startBlock !== '' && !/^\d+$/.test(startBlock)) {
+    throw new SourceError(`NECTO_START_BLOCK must be a block number (got "${startBlock}")`);
+  }
   const chainId = Number(env.NECTO_CHAIN_ID ?? 31337);
-  const deployment = (deployments as Record<number, { contracts: { NectoMarket: Address } }>)[chainId];
+  const deployment = (deployments as Record<number, { startBlock: number; contracts: { NectoMarket: Address } }>)[chainId];
+  if (env.NECTO_MARKET_ADDRESS) {
+    const sameAsDeployed = deployment?.contracts.NectoMarket.toLowerCase() === env.NECTO_MARKET_ADDRESS.toLowerCase();
+    return {
+      address: env.NECTO_MARKET_ADDRESS as Address,
+      startBlock: BigInt(startBlock || (sameAsDeployed ? deployment.startBlock : 0)),
+    };
+  }
   if (!deployment) throw new SourceError(`no Necto deployment for chain ${chainId}: set NECTO_MARKET_ADDRESS`);
-  return deployment.contracts.NectoMarket;
+  return { address: deployment.contracts.NectoMarket, startBlock: BigInt(startBlock || deployment.startBlock) };
 }
 
 export const necto: Source = {

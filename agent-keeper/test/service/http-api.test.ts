@@ -15,13 +15,15 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('GET /decisions/:root returns the stored bytes exactly, readable from a browser', async () => {
+test('GET /decisions/:root returns the stored bytes exactly, readable from the app in a browser only', async () => {
   const bytes = canonicalBytes({ schema: 'necto.decision/v1', chosen: null });
   const root = await store.put(bytes);
-  const response = await fetch(`${api.url}/decisions/${root}`);
+  const response = await fetch(`${api.url}/decisions/${root}`, { headers: { origin: 'http://127.0.0.1:5173' } });
   assert.equal(response.status, 200);
-  assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  assert.equal(response.headers.get('access-control-allow-origin'), 'http://127.0.0.1:5173');
   assert.deepEqual(new Uint8Array(await response.arrayBuffer()), bytes);
+  const elsewhere = await fetch(`${api.url}/decisions/${root}`, { headers: { origin: 'https://evil.example' } });
+  assert.equal(elsewhere.headers.get('access-control-allow-origin'), null);
 });
 
 test('unknown, malformed and tampered roots get 404, 400 and 502 with the reason', async () => {

@@ -1,0 +1,332 @@
+// The keeper service: notices every requested job and has the keeper agent route it; watches
+// routed jobs until they start, so the agent fails them over, moves them to a markedly cheaper
+// offer, or expires them; and narrates all of it to the activity log. Restart-safe: on start it
+// sweeps every job on the market, so nothing requested while it was down is missed, and every
+// action re-reads the chain before it sends, so two keepers never route one job twice.
+import type { Event } from '@google/adk';
+import { KeeperAgent, createKeeperRunner, keeperAgentTools } from '../agent/keeper-agent.ts';
+import type { ToolStep, WorkOrder } from '../agent/keeper-agent.ts';
+import type { Market } from '../chain/market.ts';
+import { MarketWatcher, webSocketUrlFor } from '../chain/watch.ts';
+import type { MarketEvent } from '../chain/watch.ts';
+import { rpcErrorMessage } from '../chain/offers.ts';
+import type { DecisionStore } from '../decision/store.ts';
+import type { RouteDeps } from '../route-job.ts';
+import type { ScanConfig } from '../scan.ts';
+import type { Source } from '../sources/source.ts';
+import { ActivityLog } from './activity.ts';
+import type { ActivityKind } from './activity.ts';
+import type { KeeperSettings } from './keeper-config.ts';
+import { ScanCache } from './scan-cache.ts';
+import { createKeeperToolkit, sourceLine } from './toolkit.ts';
+import type { KeeperActions } from './toolkit.ts';
+
+export type KeeperDeps = {
+  market: Market;
+  store: DecisionStore;
+  sources: readonly Source[];
+  config: ScanConfig;
+  settings: KeeperSettings;
+  activity?: ActivityLog;
+  pollMs: number;
+  prepareQuotes?: RouteDeps['prepareQuotes'];
+};
+
+/** A job waiting for a route: when the keeper first saw it, and when it tries next. */
+type Waiting = { firstSeen: number; nextAttempt: number; attempts: number };
+/** A routed job being watched: when it is next checked. */
+type Watched = { nextCheck: number };
+
+const MAX_CONCURRENT_ORDERS = 64;
+const SWEEP_CONCURRENCY = 16;
+
+export class KeeperService {
+  readonly activity: ActivityLog;
+  readonly toolkit: KeeperActions;
+  readonly scans: ScanCache;
+  readonly #deps: KeeperDeps;
+  readonly #run: ReturnType<typeof createKeeperRunner>;
+  readonly #waiting = new Map<string, Waiting>();
+  readonly #watched = new Map<string, Watched>();
+  readonly #notes = new Map<string, string>();
+  readonly #inFlight = new Set<string>();
+  #watcher: MarketWatcher | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #chain: { ok: boolean; head?: bigint; error?: string } = { ok: false };
+  #started = false;
+  #stopped = false;
+  #idle: Array<() => void> = [];
+
+  constructor(deps: KeeperDeps) {
+    this.#deps = deps;
+    this.activity = deps.activity ?? new ActivityLog();
+    this.scans = new ScanCache({
+      sources: deps.sources,
+      config: deps.config,
+      ttlSec: deps.settings.scanTtlSec,
+      onSourceDone: (s) => this.activity.emit({ kind: 'source', message: sourceLine(s), data: { ...s } }),
+      onScan: ({ reused, result }) => {
+        if (!reused) this.activity.emit({ kind: 'scan', message: `Scanned ${result.sources.length} sources: ${result.quotes.length} quotes (${result.mode})` });
+      },
+    });
+    this.toolkit = createKeeperToolkit({
+      market: deps.market,
+      store: deps.store,
+      sources: deps.sources,
+      config: deps.config,
+      settings: deps.settings,
+      scans: this.scans,
+      activity: this.activity,
+      keeperNote: (id) => this.note(id),
+      firstSeen: (id) => this.#waiting.get(id)?.firstSeen ?? Date.now(),
+      ...(deps.prepareQuotes && { prepareQuotes: deps.prepareQuotes }),
+    });
+    this.#run = createKeeperRunner(new KeeperAgent(keeperAgentTools(this.toolkit)));
+  }
+
+  /** Sweeps the market (every job not yet routed is routed; routed ones are watched), then
+   *  follows new blocks. Resolves once the sweep's jobs are queued. */
+  async start(): Promise<void> {
+    const { market } = this.#deps;
+    this.#emit('service', `Keeper ${market.keeper} on chain ${market.chainId}, market ${market.address}; records to ${this.#deps.store.describe()}`);
+    const head = await market.client.getBlockNumber({ cacheTime: 0 });
+    this.#chain = { ok: true, head };
+    await this.#sweep();
+    this.#watcher = new MarketWatcher(
+      {
+        client: market.client,
+        address: market.address,
+        afterBlock: head,
+        pollMs: this.#deps.pollMs,
+        webSocketUrl: webSocketUrlFor(market.rpcUrl, this.#deps.config.env),
+      },
+      {
+        onEvents: (events, toBlock) => this.#onEvents(events, toBlock),
+        onError: (message, retryInMs) => {
+          if (this.#chain.ok) this.#emit('error', `Lost the chain at ${market.rpcUrl}: ${message}; retrying with backoff (next in ${retryInMs} ms)`);
+          this.#chain = { ok: false, error: message };
+        },
+        onRecovered: (at) => {
+          this.#chain = { ok: true, head: at };
+          this.#emit('service', `Chain back at block ${at}; catching up from block ${(this.#watcher?.cursor ?? 0n) + 1n}`);
+          this.#pump();
+        },
+      },
+    );
+    await this.#watcher.start();
+    this.#emit('service', `Watching the market by ${this.#watcher.transport === 'websocket' ? 'WebSocket new-head subscription' : `polling every ${this.#deps.pollMs} ms`}`);
+    this.#started = true;
+    this.#timer = setInterval(() => this.#pump(), 1000);
+    this.#pump();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#watcher?.stop();
+    await this.scans.close();
+  }
+
+  /** Requested jobs not yet routed or given up on, and whether the chain answers. */
+  health() {
+    return {
+      ready: this.#started,
+      chain: { ...this.#chain, head: this.#chain.head?.toString(), transport: this.#watcher?.transport },
+      /** Requested jobs not tried yet, or being tried for the first time. */
+      backlog: [...this.#waiting.values()].filter((w) => w.attempts === 0 || (w.attempts === 1 && w.nextAttempt === 0)).length,
+      /** Jobs with no eligible offer yet, retried until their grace ends. */
+      held: [...this.#waiting.values()].filter((w) => w.nextAttempt > 0).length,
+      inFlight: this.#inFlight.size,
+      watching: this.#watched.size,
+      scan: this.scans.lastSources(),
+    };
+  }
+
+  /** What the keeper is doing about a job, in words. */
+  note(jobId: string): string {
+    if (this.#inFlight.has(jobId)) return `working on it: ${this.#notes.get(jobId) ?? 'routing'}`;
+    return this.#notes.get(jobId) ?? 'nothing: the keeper has not seen this job waiting for a route';
+  }
+
+  /** Resolves when no order is queued or running (tests, the benchmark). */
+  whenIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  async #sweep(): Promise<void> {
+    const { market } = this.#deps;
+    const count = Number(await market.jobCount());
+    const ids = Array.from({ length: count }, (_, i) => BigInt(i + 1));
+    let queued = 0;
+    for (let i = 0; i < ids.length; i += SWEEP_CONCURRENCY) {
+      const jobs = await Promise.all(ids.slice(i, i + SWEEP_CONCURRENCY).map((id) => market.readJob(id)));
+      for (const job of jobs) {
+        const id = job.jobId.toString();
+        if (job.status === 'Requested') {
+          this.#queue(id);
+          queued++;
+        } else if (job.status === 'Routed') this.#watch(id, 0);
+      }
+    }
+    this.#emit('service', `Swept ${count} jobs: ${queued} waiting for a route, ${this.#watched.size} routed and watched`);
+  }
+
+  #onEvents(events: MarketEvent[], toBlock: bigint): void {
+    this.#chain = { ok: true, head: toBlock };
+    for (const event of events) {
+      const id = String(event.args.jobId ?? '');
+      if (!id) continue;
+      switch (event.eventName) {
+        case 'JobRequested':
+          this.#emit('job', `Job ${id} requested in block ${event.blockNumber}`, id, { blockNumber: event.blockNumber.toString() });
+          this.#queue(id);
+          break;
+        case 'JobRouted':
+        case 'JobRerouted':
+          this.#waiting.delete(id);
+          this.#watch(id, Date.now() + this.#deps.settings.rerouteCheckSec * 1000);
+          break;
+        case 'JobStarted':
+        case 'JobCancelled':
+        case 'JobExpired':
+        case 'JobMarkedUnroutable':
+        case 'JobCompleted':
+          this.#waiting.delete(id);
+          this.#watched.delete(id);
+          this.#notes.set(id, `nothing more: the job is ${event.eventName.replace(/^Job/, '').replace('MarkedUnroutable', 'unroutable').toLowerCase()}`);
+          break;
+      }
+    }
+    this.#pump();
+  }
+
+  #queue(id: string): void {
+    if (this.#waiting.has(id)) return;
+    this.#waiting.set(id, { firstSeen: Date.now(), nextAttempt: 0, attempts: 0 });
+    this.#notes.set(id, 'queued for routing');
+  }
+
+  #watch(id: string, nextCheck: number): void {
+    this.#watched.set(id, { nextCheck });
+    this.#notes.set(id, 'routed: watching until it starts (failover, cheaper offers, expiry)');
+  }
+
+  /** Starts every order that is due, up to the concurrency limit. */
+  #pump(): void {
+    if (this.#stopped || !this.#chain.ok) return this.#settleIdle();
+    const now = Date.now();
+    for (const [id, waiting] of this.#waiting) {
+      if (this.#inFlight.size >= MAX_CONCURRENT_ORDERS) break;
+      if (waiting.nextAttempt <= now && !this.#inFlight.has(id)) void this.#execute(id, { route: id });
+    }
+    for (const [id, watched] of this.#watched) {
+      if (this.#inFlight.size >= MAX_CONCURRENT_ORDERS) break;
+      if (watched.nextCheck <= now && !this.#inFlight.has(id)) void this.#execute(id, { check: id });
+    }
+    this.#settleIdle();
+  }
+
+  async #execute(id: string, order: WorkOrder): Promise<void> {
+    this.#inFlight.add(id);
+    const waiting = this.#waiting.get(id);
+    if (waiting) waiting.attempts++;
+    try {
+      const steps = await this.#run(order, (event) => this.#narrate(id, event));
+      this.#afterOrder(id, order, steps);
+    } catch (error) {
+      // The runner itself failed (the tools never throw): try again later.
+      this.#emit('error', `Job ${id}: ${rpcErrorMessage(error)}; retrying in ${this.#deps.settings.retrySec} s`, id);
+      this.#later(id, order);
+    } finally {
+      this.#inFlight.delete(id);
+      this.#pump();
+    }
+  }
+
+  #afterOrder(id: string, order: WorkOrder, steps: ToolStep[]): void {
+    const last = steps.at(-1)?.result;
+    if (!last) return this.#later(id, order);
+    if (last.status === 'error') {
+      this.#notes.set(id, `retrying after an error: ${last.reason}`);
+      return this.#later(id, order);
+    }
+    const outcome = String(last.outcome ?? last.action ?? '');
+    const summary = String(last.summary ?? last.reason ?? '');
+    if ('route' in order) {
+      if (outcome === 'held' || outcome === 'refused') {
+        this.#notes.set(id, summary);
+        return this.#later(id, order);
+      }
+      this.#waiting.delete(id);
+      this.#notes.set(id, summary);
+      if (outcome === 'routed') this.#watch(id, Date.now() + this.#deps.settings.rerouteCheckSec * 1000);
+      return;
+    }
+    // A check: look again after the check interval (a deadline to come is checked at the deadline).
+    if (outcome === 'rerouted' || outcome === 'none' || outcome === 'skipped' || outcome === 'refused') {
+      const watched = this.#watched.get(id);
+      if (watched) watched.nextCheck = Date.now() + this.#deps.settings.rerouteCheckSec * 1000;
+      if (outcome !== 'none') this.#notes.set(id, summary);
+    } else if (outcome === 'expired') {
+      this.#watched.delete(id);
+      this.#notes.set(id, summary);
+    }
+  }
+
+  #later(id: string, order: WorkOrder): void {
+    const at = Date.now() + this.#deps.settings.retrySec * 1000;
+    if ('route' in order) {
+      const waiting = this.#waiting.get(id);
+      if (waiting) waiting.nextAttempt = at;
+    } else {
+      const watched = this.#watched.get(id);
+      if (watched) watched.nextCheck = at;
+    }
+  }
+
+  /** The agent's calls and results as activity: what it does, and what came of it. */
+  #narrate(id: string, event: Event): void {
+    for (const part of event.content?.parts ?? []) {
+      if (part.functionCall?.name === 'route_job') this.#emit('job', `Routing job ${id}`, id);
+      if (part.functionCall?.name === 'reroute_job') this.#emit('job', `Rerouting job ${id}`, id);
+      const response = part.functionResponse?.response as Record<string, unknown> | undefined;
+      if (!response) continue;
+      const name = part.functionResponse?.name;
+      if (response.status === 'error') {
+        this.#emit('error', `${name} for job ${id} failed: ${String(response.reason)}`, id);
+        continue;
+      }
+      if (name === 'check_reroute') {
+        if (response.action !== 'none') this.#emit('job', `Job ${id}: ${String(response.action)}: ${String(response.reason)}`, id);
+        continue;
+      }
+      const outcome = String(response.outcome);
+      if (response.txHash) {
+        this.#emit('tx', `Posted ${name === 'route_job' ? (outcome === 'unroutable' ? 'markUnroutable' : 'route') : name === 'expire_job' ? 'expire' : 'reroute'} ${String(response.txHash)} in block ${String(response.blockNumber)}`, id, {
+          txHash: response.txHash,
+          blockNumber: response.blockNumber,
+          root: response.root,
+        });
+      }
+      const kind: ActivityKind =
+        outcome === 'routed' ? 'routed' : outcome === 'unroutable' ? 'unroutable' : outcome === 'rerouted' ? 'rerouted' : outcome === 'skipped' ? 'skipped' : outcome === 'refused' ? 'error' : 'decision';
+      this.#emit(kind, String(response.summary), id, { outcome, ...(response.root ? { root: response.root } : {}) });
+    }
+  }
+
+  #emit(kind: ActivityKind, message: string, jobId?: string, data?: Record<string, unknown>): void {
+    this.activity.emit({ kind, message, ...(jobId && { jobId }), ...(data && { data }) });
+  }
+
+  #isIdle(): boolean {
+    const now = Date.now();
+    const due = [...this.#waiting.values()].some((w) => w.nextAttempt <= now);
+    return this.#inFlight.size === 0 && !due;
+  }
+
+  #settleIdle(): void {
+    if (!this.#isIdle()) return;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+}
