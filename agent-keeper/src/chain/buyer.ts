@@ -1,0 +1,471 @@
+// The buyer's side of the market: request a job (own funds by permit or approval, or a team's
+// treasury), cancel one (as its buyer, or with an Untracked job's key by signature), and read jobs.
+// The keeper's signer lives in market.ts; this module never routes and never holds the keeper key.
+import {
+  createPublicClient,
+  createWalletClient,
+  domainSeparator,
+  hashTypedData,
+  http,
+  keccak256,
+  parseEventLogs,
+  parseSignature,
+  stringToHex,
+  zeroAddress,
+} from 'viem';
+import type { Address, Hex, LocalAccount, TypedDataDomain } from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { localUsdcAbi, nectoMarketAbi } from '@necto/contracts';
+import { nectoMarketAddress } from '../sources/necto.ts';
+import { ConfigError } from '../scan.ts';
+import { describeRevert, explainRevert } from './buyer-errors.ts';
+import type { RevertContext } from './buyer-errors.ts';
+import { ChainError, JOB_STATUS, LOCAL_CHAIN_ID } from './market.ts';
+import type { JobStatus, OnchainJob } from './market.ts';
+import { ONCHAIN_PRICING, ascii, region, rpcErrorMessage } from './offers.ts';
+import type { OnchainPricing } from './offers.ts';
+
+export type { OnchainJob };
+
+/** anvil's default mnemonic; on chain 31337 its account 9 is the seeded buyer (script/Seed.s.sol). */
+export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+export const SEEDED_BUYER_INDEX = 9;
+
+/** The contract's Area enum, by value. */
+export const ONCHAIN_AREAS = [undefined, 'NA', 'SA', 'EU', 'APAC', 'MEA'] as const;
+export type OnchainArea = Exclude<(typeof ONCHAIN_AREAS)[number], undefined>;
+
+/** What a buyer asks for, in the contract's units (micro-USD, whole hours, seconds). */
+export type JobTerms = {
+  /** Canonical id, e.g. "H100-80G": stored as bytes16. */
+  gpuModel: string;
+  gpuCount: number;
+  minVramGb: number;
+  hours: number;
+  country?: string;
+  area?: OnchainArea;
+  excludedPricing: readonly OnchainPricing[];
+  workloadURI: string;
+  maxPricePerGpuHour: bigint;
+  reviewSeconds: number;
+  rerouteOptIn: boolean;
+  /** Tracked jobs only; 0 = funded by the buyer. */
+  teamId: number;
+  /** Untracked jobs: the job key's address, which alone controls the job. */
+  jobKey?: Address;
+};
+
+export type Funding = 'permit' | 'approve' | 'team';
+
+/** A request checked against the chain (signed permit, simulated), ready to send. */
+export type PreparedRequest = {
+  deposit: bigint;
+  funding: Funding;
+  /** Sends it and waits for the receipt. */
+  send(): Promise<{ jobId: bigint; txHash: Hex; block: bigint }>;
+};
+
+export type CancelOutcome = { jobId: bigint; refund: bigint; from: JobStatus; txHash: Hex; via: 'cancel' | 'cancelWithSig' };
+
+export type Buyer = {
+  chainId: number;
+  rpcUrl: string;
+  market: Address;
+  usdc: Address;
+  address: Address;
+  readJob(jobId: bigint): Promise<OnchainJob>;
+  /** The GPU model a job was requested with: getJob reads zero once an unrouted job is closed. */
+  requestedGpuModel(jobId: bigint): Promise<string | undefined>;
+  jobCount(): Promise<bigint>;
+  depositOf(jobId: bigint): Promise<bigint>;
+  usdcBalance(account: Address): Promise<bigint>;
+  teamBalance(teamId: number): Promise<bigint>;
+  /** Unix seconds as the chain counts them for the next transaction. */
+  chainTime(): Promise<number>;
+  prepareRequest(terms: JobTerms): Promise<PreparedRequest>;
+  /** Cancels as the buyer, or, given the controlling job key, by its signature with the refund
+   *  going to the buyer (the buyer pays the gas: the job key needs none). */
+  cancel(jobId: bigint, jobKey?: Hex): Promise<CancelOutcome>;
+};
+
+/** The deposit the market escrows: max price x GPUs x hours, USDC base units. */
+export function depositFor(terms: Pick<JobTerms, 'maxPricePerGpuHour' | 'gpuCount' | 'hours'>): bigint {
+  return terms.maxPricePerGpuHour * BigInt(terms.gpuCount) * BigInt(terms.hours);
+}
+
+/** Connects to NECTO_RPC_URL (local anvil by default) as NECTO_BUYER_KEY (the seeded buyer locally). */
+export async function connectBuyer(env: NodeJS.ProcessEnv = process.env): Promise<Buyer> {
+  const rpcUrl = env.NECTO_RPC_URL || 'http://127.0.0.1:8545';
+  const configuredKey = buyerKey(env);
+  const transport = http(rpcUrl, { retryCount: 0, batch: true });
+  const probe = createPublicClient({ transport });
+  let chainId: number;
+  try {
+    chainId = await probe.getChainId();
+  } catch (error) {
+    throw new ChainError(`cannot reach the chain at ${rpcUrl} (NECTO_RPC_URL; is \`npm start\` running?): ${rpcErrorMessage(error)}`);
+  }
+  const account = buyerAccount(configuredKey, chainId);
+  const chain = {
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  };
+  // viem polls receipts every 4 s by default: a person waits on each one here.
+  const reader = createPublicClient({ chain, transport, pollingInterval: RECEIPT_POLL_MS });
+  const wallet = createWalletClient({ account, chain, transport, pollingInterval: RECEIPT_POLL_MS });
+  let market: Address;
+  try {
+    market = nectoMarketAddress({ ...env, NECTO_CHAIN_ID: String(chainId) });
+  } catch (error) {
+    throw new ChainError((error as Error).message);
+  }
+  const usdc = await reader.readContract({ address: market, abi: nectoMarketAbi, functionName: 'usdc' }).catch((error: unknown) => {
+    throw new ChainError(`cannot read the market at ${market} on chain ${chainId} (NECTO_MARKET_ADDRESS): ${rpcErrorMessage(error)}`);
+  });
+
+  const chainTime = async () => {
+    const latest = Number((await reader.getBlock()).timestamp);
+    return Math.max(latest + 1, Math.floor(Date.now() / 1000));
+  };
+
+  /** The receipt of a sent transaction, which must have succeeded. */
+  const mined = async (hash: Hex, what: string) => {
+    const receipt = await reader.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new ChainError(`${what} transaction ${hash} reverted`);
+    return receipt;
+  };
+
+  const readJob = async (jobId: bigint): Promise<OnchainJob> => {
+    const raw = await reader
+      .readContract({ address: market, abi: nectoMarketAbi, functionName: 'getJob', args: [jobId] })
+      .catch((error: unknown) => {
+        throw new ChainError(explainRevert(error, { jobId, chainId, market }));
+      });
+    return decodeJob(jobId, raw);
+  };
+
+  const permitDomain = async (): Promise<TypedDataDomain | undefined> => {
+    const [domain, separator] = await Promise.all([
+      tokenDomain(),
+      reader.readContract({ address: usdc, abi: localUsdcAbi, functionName: 'DOMAIN_SEPARATOR' }).catch(() => undefined),
+    ]);
+    // A token whose separator we cannot reproduce would reject the permit: approve instead.
+    if (!domain || (separator && domainSeparator({ domain }) !== separator)) return undefined;
+    return domain;
+  };
+
+  const tokenDomain = async (): Promise<TypedDataDomain | undefined> => {
+    try {
+      const [, name, version, domainChainId, verifyingContract] = await reader.readContract({
+        address: usdc,
+        abi: localUsdcAbi,
+        functionName: 'eip712Domain',
+      });
+      return { name, version, chainId: Number(domainChainId), verifyingContract };
+    } catch {
+      // Tokens without EIP-5267 (USDC itself) expose name() and version().
+      const [name, version] = await Promise.all([
+        reader.readContract({ address: usdc, abi: localUsdcAbi, functionName: 'name' }),
+        reader.readContract({ address: usdc, abi: TOKEN_VERSION_ABI, functionName: 'version' }),
+      ]).catch(() => [undefined, undefined]);
+      return name && version ? { name, version, chainId, verifyingContract: usdc } : undefined;
+    }
+  };
+
+  /** An EIP-2612 permit for exactly the deposit, or undefined when the token takes none. */
+  const signPermit = async (value: bigint) => {
+    const [domain, nonce] = await Promise.all([
+      permitDomain(),
+      reader.readContract({ address: usdc, abi: localUsdcAbi, functionName: 'nonces', args: [account.address] }).catch(() => undefined),
+    ]);
+    if (!domain || nonce === undefined) return undefined;
+    const deadline = BigInt((await chainTime()) + PERMIT_LIFETIME_SECONDS);
+    const signature = await account.signTypedData({
+      domain,
+      types: PERMIT_TYPES,
+      primaryType: 'Permit',
+      message: { owner: account.address, spender: market, value, nonce, deadline },
+    });
+    const { r, s, v, yParity } = parseSignature(signature);
+    return { deadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
+  };
+
+  const simulate = async (functionName: string, args: readonly unknown[], context: RevertContext) => {
+    try {
+      await reader.simulateContract({ account, address: market, abi: nectoMarketAbi, functionName, args } as never);
+    } catch (error) {
+      throw new ChainError(explainRevert(error, context));
+    }
+  };
+
+  const write = async (functionName: string, args: readonly unknown[], context: RevertContext) => {
+    try {
+      return await wallet.writeContract({ account, chain, address: market, abi: nectoMarketAbi, functionName, args } as never);
+    } catch (error) {
+      throw new ChainError(explainRevert(error, context));
+    }
+  };
+
+  return {
+    chainId,
+    rpcUrl,
+    market,
+    usdc,
+    address: account.address,
+    readJob,
+    async requestedGpuModel(jobId) {
+      const logs = await reader.getContractEvents({
+        address: market,
+        abi: nectoMarketAbi,
+        eventName: 'JobRequested',
+        args: { jobId },
+        fromBlock: 'earliest',
+      });
+      const model = logs[0]?.args.spec?.gpuModel;
+      return model ? ascii(model) : undefined;
+    },
+    jobCount: () => reader.readContract({ address: market, abi: nectoMarketAbi, functionName: 'jobCount' }),
+    depositOf: (jobId) => reader.readContract({ address: market, abi: nectoMarketAbi, functionName: 'depositOf', args: [jobId] }),
+    usdcBalance: (who) => reader.readContract({ address: usdc, abi: localUsdcAbi, functionName: 'balanceOf', args: [who] }),
+    async teamBalance(teamId) {
+      const [balance] = await reader.readContract({ address: market, abi: nectoMarketAbi, functionName: 'teamFunds', args: [teamId] });
+      return balance;
+    },
+    chainTime,
+
+    async prepareRequest(terms) {
+      const request = jobRequest(terms);
+      const deposit = depositFor(terms);
+      const context = { chainId, market, buyer: account.address, teamId: terms.teamId, deposit };
+      const receiptOf = async (hash: Hex) => {
+        const receipt = await mined(hash, 'request');
+        const [requested] = parseEventLogs({ abi: nectoMarketAbi, eventName: 'JobRequested', logs: receipt.logs }).filter(
+          (log) => log.address.toLowerCase() === market.toLowerCase(),
+        );
+        if (!requested) throw new ChainError(`request transaction ${hash} emitted no JobRequested event`);
+        return { jobId: requested.args.jobId, txHash: hash, block: receipt.blockNumber };
+      };
+
+      if (terms.teamId !== 0) {
+        await simulate('requestJob', [request], context);
+        return { deposit, funding: 'team', send: async () => receiptOf(await write('requestJob', [request], context)) };
+      }
+      const permit = await signPermit(deposit);
+      if (permit) {
+        const args = [request, permit.deadline, permit.v, permit.r, permit.s] as const;
+        await simulate('requestJobWithPermit', args, context);
+        return { deposit, funding: 'permit', send: async () => receiptOf(await write('requestJobWithPermit', args, context)) };
+      }
+      // No permit: the approval is a transaction of its own, so the request can only be simulated
+      // once it is mined; check the balance up front instead, so a short wallet approves nothing.
+      const balance = await reader.readContract({ address: usdc, abi: localUsdcAbi, functionName: 'balanceOf', args: [account.address] });
+      if (balance < deposit) {
+        throw new ChainError(describeRevert({ errorName: 'ERC20InsufficientBalance', args: [account.address, balance, deposit] }, context));
+      }
+      return {
+        deposit,
+        funding: 'approve',
+        send: async () => {
+          const allowance = await reader.readContract({ address: usdc, abi: localUsdcAbi, functionName: 'allowance', args: [account.address, market] });
+          if (allowance < deposit) {
+            const hash = await wallet
+              .writeContract({ account, chain, address: usdc, abi: localUsdcAbi, functionName: 'approve', args: [market, deposit] })
+              .catch((error: unknown) => {
+                throw new ChainError(`approving ${market} for the deposit failed: ${explainRevert(error, context)}`);
+              });
+            await mined(hash, 'approve');
+          }
+          await simulate('requestJob', [request], context);
+          return receiptOf(await write('requestJob', [request], context));
+        },
+      };
+    },
+
+    async cancel(jobId, jobKey) {
+      const job = await readJob(jobId);
+      const context = { chainId, market, buyer: account.address, jobId, job, action: 'cancelled' as const };
+      let functionName: 'cancel' | 'cancelWithSig';
+      let args: readonly unknown[];
+      if (jobKey) {
+        const key = privateKeyToAccount(jobKey);
+        const deadline = BigInt((await chainTime()) + SIGNATURE_LIFETIME_SECONDS);
+        const signature = await signJobAction(key, { jobId, action: JOB_ACTION.Cancel, recipient: account.address, deadline });
+        functionName = 'cancelWithSig';
+        args = [jobId, account.address, deadline, signature];
+      } else {
+        functionName = 'cancel';
+        args = [jobId];
+      }
+      await simulate(functionName, args, context);
+      const hash = await write(functionName, args, context);
+      const receipt = await mined(hash, functionName);
+      const [cancelled] = parseEventLogs({ abi: nectoMarketAbi, eventName: 'JobCancelled', logs: receipt.logs });
+      if (!cancelled) throw new ChainError(`${functionName} transaction ${hash} emitted no JobCancelled event`);
+      return {
+        jobId,
+        refund: cancelled.args.refund,
+        from: JOB_STATUS[cancelled.args.from] ?? 'None',
+        txHash: hash,
+        via: functionName,
+      };
+    },
+  };
+
+  /** Signs JobAction as the market's own EIP-712 domain defines it, and checks the market computes
+   *  the same digest: a signature the contract would not recover is never sent. */
+  async function signJobAction(
+    key: LocalAccount,
+    message: { jobId: bigint; action: number; recipient: Address; deadline: bigint },
+  ): Promise<Hex> {
+    const [, name, version, domainChainId, verifyingContract] = await reader.readContract({
+      address: market,
+      abi: nectoMarketAbi,
+      functionName: 'eip712Domain',
+    });
+    const domain = { name, version, chainId: Number(domainChainId), verifyingContract };
+    const typed = { domain, types: JOB_ACTION_TYPES, primaryType: 'JobAction', message } as const;
+    const onchain = await reader.readContract({
+      address: market,
+      abi: nectoMarketAbi,
+      functionName: 'jobActionDigest',
+      args: [message.jobId, message.action, message.recipient, message.deadline],
+    });
+    if (hashTypedData(typed) !== onchain) {
+      throw new ChainError(`the market at ${market} hashes JobAction differently from this CLI: nothing signed or sent`);
+    }
+    return key.signTypedData(typed);
+  }
+}
+
+/** NECTO_BUYER_KEY, checked before anything is asked of the chain. */
+function buyerKey(env: NodeJS.ProcessEnv): Hex | undefined {
+  const key = env.NECTO_BUYER_KEY;
+  if (!key) return undefined;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) {
+    throw new ConfigError('NECTO_BUYER_KEY must be a 0x-prefixed 32-byte hex private key (66 characters)');
+  }
+  return key as Hex;
+}
+
+/** The configured key, or on the local chain the seeded buyer (anvil account 9). */
+function buyerAccount(key: Hex | undefined, chainId: number): LocalAccount {
+  if (key) return privateKeyToAccount(key);
+  if (chainId === LOCAL_CHAIN_ID) return mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: SEEDED_BUYER_INDEX });
+  throw new ConfigError(`NECTO_BUYER_KEY is required on chain ${chainId}: the buyer's 0x-prefixed 32-byte private key`);
+}
+
+/** The contract's JobRequest struct for these terms. */
+function jobRequest(terms: JobTerms) {
+  return {
+    spec: {
+      gpuModel: stringToHex(terms.gpuModel, { size: 16 }),
+      gpuCount: terms.gpuCount,
+      minVramGb: terms.minVramGb,
+      country: terms.country ? stringToHex(terms.country, { size: 2 }) : '0x0000',
+      area: terms.area ? ONCHAIN_AREAS.indexOf(terms.area) : 0,
+      excludedPricing: terms.excludedPricing.reduce((bits, p) => bits | (1 << ONCHAIN_PRICING.indexOf(p)), 0),
+      hoursRequested: terms.hours,
+      workloadURI: terms.workloadURI,
+      // Pins the workload reference, as the seeded jobs do.
+      workloadHash: keccak256(stringToHex(terms.workloadURI)),
+    },
+    maxPricePerGpuHour: terms.maxPricePerGpuHour,
+    mode: terms.jobKey ? 1 : 0,
+    teamId: terms.teamId,
+    reviewSeconds: terms.reviewSeconds,
+    rerouteOptIn: terms.rerouteOptIn,
+    jobKey: terms.jobKey ?? zeroAddress,
+  } as const;
+}
+
+type RawJob = {
+  controller: Address;
+  mode: number;
+  status: number;
+  rerouteOptIn: boolean;
+  excludedPricing: number;
+  gpuModel: Hex;
+  gpuCount: number;
+  minVramGb: number;
+  hoursRequested: number;
+  country: Hex;
+  area: number;
+  teamId: number;
+  reviewSeconds: number;
+  maxPricePerGpuHour: bigint;
+  offerId: number;
+  pricePerGpuHour: bigint;
+  feeBps: number;
+  routedAt: number;
+  reviewEndsAt: number;
+  startDeadline: number;
+  startedAt: number;
+  completionDeadline: number;
+  usedSeconds: number;
+  decisionRoot: Hex;
+};
+
+function decodeJob(jobId: bigint, job: RawJob): OnchainJob {
+  const status = JOB_STATUS[job.status];
+  if (!status) throw new ChainError(`job ${jobId} has status ${job.status}, which this CLI does not know`);
+  return {
+    jobId,
+    status,
+    mode: job.mode === 0 ? 'Tracked' : 'Untracked',
+    controller: job.controller,
+    teamId: job.teamId,
+    rerouteOptIn: job.rerouteOptIn,
+    gpuModel: ascii(job.gpuModel),
+    gpuCount: job.gpuCount,
+    minVramGb: job.minVramGb,
+    hoursRequested: job.hoursRequested,
+    ...region(job.country, job.area),
+    excludedPricing: ONCHAIN_PRICING.filter((_, bit) => (job.excludedPricing >> bit) & 1),
+    reviewSeconds: job.reviewSeconds,
+    maxPricePerGpuHour: Number(job.maxPricePerGpuHour),
+    offerId: job.offerId,
+    pricePerGpuHour: Number(job.pricePerGpuHour),
+    feeBps: job.feeBps,
+    routedAt: job.routedAt,
+    reviewEndsAt: job.reviewEndsAt,
+    startDeadline: job.startDeadline,
+    startedAt: job.startedAt,
+    completionDeadline: job.completionDeadline,
+    usedSeconds: job.usedSeconds,
+    decisionRoot: job.decisionRoot,
+  };
+}
+
+const RECEIPT_POLL_MS = 250;
+
+/** A permit or a cancel signature outlives a slow confirmation, not much more. */
+const PERMIT_LIFETIME_SECONDS = 3600;
+const SIGNATURE_LIFETIME_SECONDS = 3600;
+
+const JOB_ACTION = { Cancel: 0, ClaimRefund: 1 } as const;
+
+const PERMIT_TYPES = {
+  Permit: [
+    { name: 'owner', type: 'address' },
+    { name: 'spender', type: 'address' },
+    { name: 'value', type: 'uint256' },
+    { name: 'nonce', type: 'uint256' },
+    { name: 'deadline', type: 'uint256' },
+  ],
+} as const;
+
+const JOB_ACTION_TYPES = {
+  JobAction: [
+    { name: 'jobId', type: 'uint256' },
+    { name: 'action', type: 'uint8' },
+    { name: 'recipient', type: 'address' },
+    { name: 'deadline', type: 'uint256' },
+  ],
+} as const;
+
+/** USDC (FiatToken v2) has version() but no EIP-5267 eip712Domain(). */
+const TOKEN_VERSION_ABI = [
+  { type: 'function', name: 'version', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'string' }] },
+] as const;
