@@ -297,6 +297,21 @@ test('request, follow, list and cancel jobs on the seeded local chain', { timeou
     }
   });
 
+  await t.test("a keeper that finds no offer within --wait: exit 1 with the keeper's last word", async () => {
+    const keeper = await activityServer(async (jobId, send) => {
+      send({ seq: 1, at: Date.now(), jobId: String(jobId), kind: 'decision', message: 'No eligible offer among 143 quotes' });
+      send({ seq: 2, at: Date.now(), jobId: String(jobId), kind: 'job', message: 'no eligible offer: retrying every 30 s' });
+    });
+    try {
+      const run = await cli([...routable, '--wait', '2'], { KEEPER_URL: keeper.url });
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stdout, /  No eligible offer among 143 quotes\n  no eligible offer: retrying every 30 s\n/);
+      assert.match(run.stderr, /^necto: job (\d+) is still Requested after 2 s: the keeper's last word: "no eligible offer: retrying every 30 s"\. It stays open; .*necto cancel \1`\n$/);
+    } finally {
+      await keeper.close();
+    }
+  });
+
   await t.test('jobs lists the buyer\'s jobs and those of key files here; --all lists every job', async () => {
     const mine = await cli(['jobs', '--json']);
     assert.equal(mine.code, 0, mine.stderr);

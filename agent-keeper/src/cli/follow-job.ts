@@ -13,7 +13,8 @@ export type FollowOptions = {
   pollMs?: number;
 };
 
-export type FollowResult = { job: OnchainJob; via: 'keeper' | 'chain' };
+/** `lastMessage`: the keeper's latest word on the job, when it was followed. */
+export type FollowResult = { job: OnchainJob; via: 'keeper' | 'chain'; lastMessage?: string };
 
 const CONNECT_TIMEOUT_MS = 3000;
 /** Once the chain shows the route, how long the keeper's own last words may take to arrive. */
@@ -35,8 +36,13 @@ export async function followJob(jobId: bigint, options: FollowOptions): Promise<
       return { job: await pollChain(options.readJob, deadline, pollMs, stop.signal), via: 'chain' };
     }
     options.print(`Following the keeper at ${options.keeperUrl}`);
+    let lastMessage: string | undefined;
+    const print = (message: string) => {
+      lastMessage = message;
+      options.print(`  ${message}`);
+    };
     const ended = await Promise.race([
-      printUntilTerminal(feed.response, jobId, options.print),
+      printUntilTerminal(feed.response, jobId, print),
       leftRequested(options.readJob, deadline, pollMs, stop.signal).then(async (left) => {
         if (left) await sleep(FEED_GRACE_MS, stop.signal);
         return left ? ('chain' as const) : ('timeout' as const);
@@ -46,7 +52,7 @@ export async function followJob(jobId: bigint, options: FollowOptions): Promise<
     if (ended === 'closed') options.print("The keeper's feed closed; watching the chain");
     // The keeper said it is done, or the chain did, or time ran out: the chain decides which.
     const job = ended === 'timeout' ? await options.readJob() : await pollChain(options.readJob, deadline, pollMs);
-    return { job, via: ended === 'terminal' ? 'keeper' : 'chain' };
+    return { job, via: ended === 'terminal' ? 'keeper' : 'chain', ...(lastMessage && { lastMessage }) };
   } finally {
     stop.abort();
   }
@@ -85,7 +91,7 @@ async function printUntilTerminal(response: Response, jobId: bigint, print: (lin
   try {
     for await (const event of activityEvents(response)) {
       if (event.jobId !== undefined && event.jobId !== String(jobId)) continue;
-      print(`  ${event.message}`);
+      print(event.message);
       if (ROUTING_TERMINAL.has(event.kind)) return 'terminal';
     }
   } catch {

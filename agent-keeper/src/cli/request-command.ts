@@ -86,7 +86,7 @@ export async function runRequest(argv: string[], config: ScanConfig): Promise<nu
     return 0;
   }
 
-  const { job } = await followJob(sent.jobId, {
+  const { job, lastMessage } = await followJob(sent.jobId, {
     keeperUrl: keeperUrl(config.env),
     waitSeconds: args.waitSeconds,
     readJob: () => buyer.readJob(sent.jobId),
@@ -95,7 +95,8 @@ export async function runRequest(argv: string[], config: ScanConfig): Promise<nu
   if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, outcome: outcomeJson(job) }, null, 2)}\n`);
   if (job.status === 'Requested') {
     process.stderr.write(
-      `necto: job ${sent.jobId} is still Requested after ${args.waitSeconds} s: no keeper routed it yet. ` +
+      `necto: job ${sent.jobId} is still Requested after ${args.waitSeconds} s: ` +
+        `${lastMessage ? `the keeper's last word: "${lastMessage}"` : 'no keeper routed it yet'}. ` +
         `It stays open; wait with a longer --wait or cancel it with \`necto cancel ${sent.jobId}${keyFile ? ` --key-file ${keyFile}` : ''}\`\n`,
     );
     return 1;
