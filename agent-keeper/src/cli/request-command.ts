@@ -102,7 +102,8 @@ export async function runRequest(argv: string[], config: ScanConfig): Promise<nu
     return 1;
   }
   say(outcomeLine(job));
-  return job.status === 'Unroutable' || job.status === 'Cancelled' ? 1 : 0;
+  // Unroutable, Refunded (a team job found no offer) or Cancelled: the job will not run.
+  return job.status === 'Routed' || job.status === 'Started' || job.status === 'Completed' ? 0 : 1;
 }
 
 function describeTerms(terms: JobTerms, buyer: Buyer): string {
