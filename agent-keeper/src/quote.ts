@@ -72,6 +72,35 @@ export type Quote = {
   /** Set by the keeper when routing a job: the on-chain offer that would carry this quote (the
    *  seller's own offer, or the gateway offer of an external network), or why none can. */
   onchain?: OnchainCarrier;
+  /** Set by the keeper on every Necto seller's quote: the seller's on-chain history, and the
+   *  reliability the engine derives from it (engine/reliability.ts), which ranks the quote at
+   *  price / reliability. The price charged is still the quote's price. External networks have
+   *  none: the keeper operates their gateways and fails over. */
+  trackRecord?: TrackRecord;
+};
+
+/** A Necto seller's on-chain history as the keeper counted it: every routing of a job to one of
+ *  its offers, and how it ended. */
+export type TrackFigures = {
+  /** Routings to its offers: routes, and reroutes to them. */
+  routed: number;
+  /** Jobs it started (the contract accepts a start only before the start deadline). */
+  startedOnTime: number;
+  completed: number;
+  /** Routings that ended without a start once the start deadline had passed (expired, refunded,
+   *  cancelled or rerouted away after it), or are still unstarted past it. */
+  missed: number;
+  /** Started jobs not completed by their completion deadline. */
+  expired: number;
+  /** Routings waiting for a start, their start deadline still ahead. */
+  openRoutings: number;
+  /** Started jobs, their completion deadline still ahead. */
+  running: number;
+};
+
+export type TrackRecord = TrackFigures & {
+  /** Derived from the figures by the engine (reliabilityOf); recorded so a reader sees it. */
+  reliability: number;
 };
 
 export type OnchainCarrier = { offerId: number } | { unavailable: string };

@@ -8,8 +8,9 @@ import type { Quote, Rejection, TokenRate } from '../quote.ts';
 import type { ScanResult } from '../scan.ts';
 
 export const DECISION_SCHEMA = 'necto.decision/v1';
-/** Bumped whenever the engine could decide differently on the same inputs. */
-export const ENGINE_VERSION = 'necto-engine/1';
+/** Bumped whenever the engine could decide differently on the same inputs. 2: Necto sellers rank
+ *  at price / reliability from their on-chain track record, and the track-record constraint. */
+export const ENGINE_VERSION = 'necto-engine/2';
 
 export type RecordedJob = {
   chainId: number;

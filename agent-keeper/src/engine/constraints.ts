@@ -14,12 +14,16 @@
 //  11. quote-age      observed recently enough (and at most a minute after `now`: clock skew)
 //  12. token-rate     the token rate used is fresh (and present on token-priced quotes)
 //  13. onchain-offer  routing an on-chain job: an on-chain offer can carry the quote
+//  14. track-record   a Necto seller is not suspended nor at its probation limit, and its
+//                     recorded reliability is the one its figures give (engine/reliability.ts)
 //
 // What the offer is comes first, then whether it can take the job now, where and how it is sold,
-// what it costs and how fresh the data is: the first reason is the most telling one.
+// what it costs and how fresh the data is: the first reason is the most telling one. The seller's
+// track record comes last: a seller at its probation limit is only waiting for a job to end.
 import { formatPrice } from '../normalize.ts';
 import { formatRegion, isArea } from '../regions.ts';
 import type { Quote, Region, TokenRate } from '../quote.ts';
+import { trackRecordProblem } from './reliability.ts';
 import type { RoutingRequest } from './request.ts';
 
 export const CONSTRAINTS = [
@@ -36,6 +40,7 @@ export const CONSTRAINTS = [
   'quote-age',
   'token-rate',
   'onchain-offer',
+  'track-record',
 ] as const;
 
 export type ConstraintName = (typeof CONSTRAINTS)[number];
@@ -85,6 +90,11 @@ export function constraintChecker(request: RoutingRequest, now: number): (quote:
     }
     if (request.requireOnchainOffer && !(quote.onchain && 'offerId' in quote.onchain)) {
       return fail.onchainOffer(quote.onchain?.unavailable ?? 'no on-chain offer can carry it');
+    }
+    const record = quote.trackRecord;
+    if (record !== undefined) {
+      const problem = trackRecordProblem(quote.provider, record);
+      if (problem !== undefined) return fail.trackRecord(problem);
     }
     return undefined;
   };
@@ -144,6 +154,7 @@ function violations(request: RoutingRequest, now: number) {
         : age(rate.updatedAt, maxTokenRateAgeSec, `token rate for ${rate.tokenId}`),
     ),
     onchainOffer: violationsBy('onchain-offer', (reason: string) => reason),
+    trackRecord: violationsBy('track-record', (reason: string) => reason),
   };
 }
 

@@ -1,10 +1,13 @@
-// The ranking rule: effective cost ascending, then latency ascending, uptime descending, rating
-// descending (a missing value ranks worst), then the stable id (quoteKey) ascending. Ids are
-// compared by UTF-16 code units, never by locale, so every machine orders them alike; two quotes
-// sharing an id are ordered by their canonical JSON. The order is total: the result never depends
-// on the order of the input.
+// The ranking rule: cost ascending, then latency ascending, uptime descending, rating descending
+// (a missing value ranks worst), then the stable id (quoteKey) ascending. The cost is the
+// effective price, or for a quote with a track record (a Necto seller's) the risk-adjusted price /
+// reliability of engine/reliability.ts; the pairwise comparison and the packed keys both read it
+// through costKey. Ids are compared by UTF-16 code units, never by locale, so every machine orders
+// them alike; two quotes sharing an id are ordered by their canonical JSON. The order is total:
+// the result never depends on the order of the input.
 import { quoteKey } from '../quote.ts';
 import type { Quote } from '../quote.ts';
+import { riskAdjustedCost } from './reliability.ts';
 
 /** Sort keys, all ascending: a non-finite or missing value sorts last. */
 function ascending(value: number | undefined): number {
@@ -14,7 +17,10 @@ function descending(value: number | undefined): number {
   return value !== undefined && Number.isFinite(value) ? -value : Infinity;
 }
 
-const costKey = (q: Quote) => ascending(q.effectiveMicroUsdPerGpuHour);
+const costKey = (q: Quote) => {
+  const price = q.effectiveMicroUsdPerGpuHour;
+  return ascending(q.trackRecord === undefined ? price : riskAdjustedCost(price, q.trackRecord));
+};
 const latencyKey = (q: Quote) => ascending(q.latencySec);
 const uptimeKey = (q: Quote) => descending(q.uptime);
 const ratingKey = (q: Quote) => descending(q.rating);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { RoutingRequestInput } from '../../src/engine/index.ts';
 import { memoryOf } from '../../src/gpu-models.ts';
 import { PRICING_MODELS } from '../../src/quote.ts';
-import type { Area, Quote, Region } from '../../src/quote.ts';
+import type { Area, Quote, Region, TrackRecord } from '../../src/quote.ts';
 import { NOW } from '../helpers/quotes.ts';
 
 const MODELS = ['H100-80G', 'A100-80G', 'A100-40G', 'RTX4090-24G'];
@@ -31,6 +31,26 @@ const price = fc.oneof(
   fc.integer({ min: 1, max: 6_000_000 }),
 );
 
+/** A Necto seller's figures with the reliability the issue defines, (2 + completed) over
+ *  (3 + completed + missed + expired); now and then a record that does not add up. */
+export const trackRecordArbitrary: fc.Arbitrary<TrackRecord> = fc
+  .record({
+    routed: fc.integer({ min: 0, max: 30 }),
+    startedOnTime: fc.integer({ min: 0, max: 25 }),
+    completed: fc.constantFrom(0, 0, 1, 2, 3, 5, 20),
+    missed: fc.constantFrom(0, 0, 1, 2, 3),
+    expired: fc.constantFrom(0, 0, 1),
+    openRoutings: fc.constantFrom(0, 0, 1, 2),
+    running: fc.constantFrom(0, 0, 1),
+  })
+  .chain((figures) => {
+    const reliability = (2 + figures.completed) / (3 + figures.completed + figures.missed + figures.expired);
+    return usually<TrackRecord>(
+      fc.constant({ ...figures, reliability }),
+      fc.constantFrom({ ...figures, reliability: 0.99 }, { ...figures, missed: -1, reliability }),
+    );
+  });
+
 export const quoteArbitrary: fc.Arbitrary<Quote> = fc
   .record({
     source: fc.constantFrom(...SOURCES),
@@ -48,8 +68,9 @@ export const quoteArbitrary: fc.Arbitrary<Quote> = fc
     latencySec: optional(fc.constantFrom(0, 0.25, 0.5, 30, 60, 600)),
     uptime: optional(fc.constantFrom(0, 0.9, 0.99, 1)),
     rating: optional(fc.constantFrom(3, 4.5, 5)),
+    trackRecord: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: trackRecordArbitrary }),
   })
-  .map(({ tokenAgeSec, latencySec, uptime, rating, vramGb, ...fields }) => ({
+  .map(({ tokenAgeSec, latencySec, uptime, rating, vramGb, trackRecord, ...fields }) => ({
     ...fields,
     vramGb: vramGb ?? memoryOf(fields.gpuModel),
     vendorGpuName: fields.gpuModel,
@@ -59,6 +80,7 @@ export const quoteArbitrary: fc.Arbitrary<Quote> = fc
     ...(latencySec !== undefined && { latencySec }),
     ...(uptime !== undefined && { uptime }),
     ...(rating !== undefined && { rating }),
+    ...(trackRecord !== undefined && { trackRecord }),
   }));
 
 export const requestArbitrary: fc.Arbitrary<RoutingRequestInput> = fc

@@ -35,6 +35,7 @@ test('the constraints are checked in their documented order', () => {
     'quote-age',
     'token-rate',
     'onchain-offer',
+    'track-record',
   ]);
 });
 

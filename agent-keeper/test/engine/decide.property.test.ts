@@ -6,9 +6,9 @@ import fc from 'fast-check';
 import { CONSTRAINTS, decide } from '../../src/engine/index.ts';
 import type { RoutingRequest } from '../../src/engine/index.ts';
 import { quoteKey } from '../../src/quote.ts';
-import type { Quote } from '../../src/quote.ts';
-import { NOW } from '../helpers/quotes.ts';
-import { quoteArbitrary, requestArbitrary, shuffledQuotes } from './arbitraries.ts';
+import type { Quote, TrackRecord } from '../../src/quote.ts';
+import { NOW, quote } from '../helpers/quotes.ts';
+import { quoteArbitrary, requestArbitrary, shuffledQuotes, trackRecordArbitrary } from './arbitraries.ts';
 
 const RUNS = { numRuns: 300 };
 
@@ -35,16 +35,45 @@ function meetsEveryConstraint(q: Quote, r: RoutingRequest, now: number): boolean
     price > 0 &&
     (r.maxMicroUsdPerGpuHour === undefined || price <= r.maxMicroUsdPerGpuHour) &&
     fresh(q.observedAt, r.maxQuoteAgeSec) &&
-    tokenRateOk
+    tokenRateOk &&
+    (q.trackRecord === undefined || trackRecordAllows(q.trackRecord))
   );
 }
 
-/** The ranking rule: cost, latency, uptime (desc), rating (desc), missing worst, then the id. */
+/** A seller is routed when its record adds up, its reliability is at least 1/2, and, with fewer
+ *  than 3 completed jobs, it holds no unfinished one. */
+function trackRecordAllows(t: TrackRecord): boolean {
+  const counts = [t.routed, t.startedOnTime, t.completed, t.missed, t.expired, t.openRoutings, t.running];
+  const failed = t.missed + t.expired;
+  return (
+    counts.every((n) => Number.isSafeInteger(n) && n >= 0) &&
+    t.reliability === (2 + t.completed) / (3 + t.completed + failed) &&
+    2 * (2 + t.completed) >= 3 + t.completed + failed &&
+    (t.completed >= 3 || t.openRoutings + t.running === 0)
+  );
+}
+
+/** The cost a quote ranks at, as an exact fraction: its price, or price / reliability for a seller. */
+function rankedCost(q: Quote): { num: bigint; den: bigint } {
+  const price = BigInt(q.effectiveMicroUsdPerGpuHour);
+  const t = q.trackRecord;
+  if (t === undefined) return { num: price, den: 1n };
+  return { num: price * BigInt(3 + t.completed + t.missed + t.expired), den: BigInt(2 + t.completed) };
+}
+
+function compareCosts(a: Quote, b: Quote): number {
+  const [x, y] = [rankedCost(a), rankedCost(b)];
+  const difference = x.num * y.den - y.num * x.den;
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}
+
+/** The ranking rule: cost (risk-adjusted for sellers), latency, uptime (desc), rating (desc),
+ *  missing worst, then the id. */
 function rankRule(a: Quote, b: Quote): number {
   const missingLast = (x: number | undefined, y: number | undefined, better: (x: number, y: number) => number) =>
     x === undefined ? (y === undefined ? 0 : 1) : y === undefined ? -1 : better(x, y);
   return (
-    a.effectiveMicroUsdPerGpuHour - b.effectiveMicroUsdPerGpuHour ||
+    compareCosts(a, b) ||
     missingLast(a.latencySec, b.latencySec, (x, y) => x - y) ||
     missingLast(a.uptime, b.uptime, (x, y) => y - x) ||
     missingLast(a.rating, b.rating, (x, y) => y - x) ||
@@ -117,6 +146,28 @@ test('deterministic: the same decision for the quotes in any order, and on every
       assert.deepStrictEqual(decide(request, shuffled, NOW), decision);
       assert.deepStrictEqual(decide(request, quotes, NOW), decision);
       assert.deepStrictEqual(decide(decision.request, shuffled, NOW), decision);
+    }),
+    RUNS,
+  );
+});
+
+test('a better track record never ranks a seller lower: one more completed job keeps or raises its place', () => {
+  const request = { gpuModel: 'H100-80G', gpuCount: 1, hours: 1 };
+  const sellerArbitrary = fc
+    .tuple(trackRecordArbitrary.filter(trackRecordAllows), fc.integer({ min: 1, max: 6_000_000 }))
+    .map(([trackRecord, price]) =>
+      quote({ source: 'necto', offerId: 'seller', provider: 'necto:1', effectiveMicroUsdPerGpuHour: price, trackRecord }),
+    );
+  fc.assert(
+    fc.property(sellerArbitrary, fc.array(quoteArbitrary, { maxLength: 40 }), (seller, others) => {
+      const before = decide(request, [seller, ...others], NOW).ranking.indexOf(seller);
+      assert.ok(before >= 0, 'the seller is eligible');
+      const record = seller.trackRecord as TrackRecord;
+      const completed = record.completed + 1;
+      const reliability = (2 + completed) / (3 + completed + record.missed + record.expired);
+      const better = { ...seller, trackRecord: { ...record, completed, reliability } };
+      const after = decide(request, [better, ...others], NOW).ranking.indexOf(better);
+      assert.ok(after >= 0 && after <= before, `from ${before} to ${after}`);
     }),
     RUNS,
   );
