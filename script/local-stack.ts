@@ -1,12 +1,17 @@
 // `npm start`: the local Necto stack. Starts anvil, deploys and seeds the contracts, prints what it
 // built, then runs until Ctrl-C or SIGTERM and stops everything it started.
 // Environment: NECTO_ANVIL_PORT (default 8545), DEPLOYMENTS_DIR (default deployments),
-// NECTO_INDEXER=on|off and NECTO_INDEXER_PORT (default 42069), DATABASE_URL (indexer on PostgreSQL).
+// NECTO_INDEXER=on|off and NECTO_INDEXER_PORT (default 42069), DATABASE_URL (indexer on PostgreSQL),
+// NECTO_KEEPER=on|off and KEEPER_API_PORT (default 8788). Every port is checked free before anything
+// starts; "ready" is printed once the indexer has indexed the chain head and the keeper answers.
 import { startAnvil } from './local-stack/anvil.ts';
 import { ConfigError, readConfig } from './local-stack/config.ts';
 import type { StackConfig } from './local-stack/config.ts';
 import { broadcastScript, buildContracts } from './local-stack/forge.ts';
 import { startIndexer } from './local-stack/indexer.ts';
+import { startKeeper } from './local-stack/keeper.ts';
+import { assertPortsFree } from './local-stack/ports.ts';
+import { waitUntilCaughtUp } from './local-stack/readiness.ts';
 import type { Service } from './local-stack/services.ts';
 import { StepError, runStep } from './local-stack/steps.ts';
 import { formatSummary } from './local-stack/summary.ts';
@@ -31,10 +36,20 @@ const steps: Step[] = [
     skip: (config) => config.indexerPort === undefined,
     run: async (stack) => stack.services.push(await startIndexer(stack.config, stack.config.indexerPort as number)),
   },
+  {
+    label: 'Starting the keeper (it routes the seeded jobs)',
+    skip: (config) => config.keeperPort === undefined,
+    run: async (stack) => stack.services.push(await startKeeper(stack.config, stack.config.keeperPort as number)),
+  },
+  {
+    label: 'Waiting for every service to catch up with the chain',
+    skip: (config) => config.indexerPort === undefined && config.keeperPort === undefined,
+    run: (stack) => waitUntilCaughtUp(stack.config, stack.services),
+  },
 ];
 
 async function main(): Promise<void> {
-  const config = readConfigOrExit();
+  const config = await readConfigOrExit();
   const abort = new AbortController();
   const stack: Stack = { config, services: [], signal: abort.signal };
   let stopping = false;
@@ -82,9 +97,12 @@ async function main(): Promise<void> {
   }
 }
 
-function readConfigOrExit(): StackConfig {
+/** The configuration, with every port it names free; one line and exit 1 otherwise, nothing started. */
+async function readConfigOrExit(): Promise<StackConfig> {
   try {
-    return readConfig();
+    const config = readConfig();
+    await assertPortsFree(config);
+    return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

@@ -1,9 +1,10 @@
-// Starts anvil for the local chain and waits until it answers JSON-RPC.
+// Starts anvil for the local chain and waits until it answers JSON-RPC. Its port was checked free
+// before the stack started anything (ports.ts).
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from './config.ts';
 import type { StackConfig } from './config.ts';
+import { pollUntil, rpcCall } from './probes.ts';
 import { superviseProcess } from './services.ts';
 import type { Service } from './services.ts';
 import { StepError } from './steps.ts';
@@ -11,7 +12,6 @@ import { StepError } from './steps.ts';
 const READY_TIMEOUT_MS = 15_000;
 
 export async function startAnvil(config: StackConfig): Promise<Service> {
-  await assertPortFree(config);
   const child = spawn(
     join(repoRoot, 'script/bin/anvil'),
     ['--host', config.host, '--port', String(config.port), '--chain-id', String(config.chainId)],
@@ -33,45 +33,13 @@ export async function startAnvil(config: StackConfig): Promise<Service> {
   return anvil;
 }
 
-function assertPortFree({ host, port }: StackConfig): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new StepError(
-          error.code === 'EADDRINUSE'
-            ? `${host}:${port} is already in use (another anvil?): stop it or set NECTO_ANVIL_PORT to a free port`
-            : `cannot listen on ${host}:${port}: ${error.message}`,
-        ),
-      ),
-    );
-    probe.listen(port, host, () => probe.close(() => resolve()));
-  });
-}
-
 async function waitForChainId({ rpcUrl, chainId }: StackConfig): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const answered = await rpcChainId(rpcUrl);
-    if (answered === chainId) return;
-    if (answered !== undefined) {
-      throw new StepError(`${rpcUrl} answers chain ${answered}, expected ${chainId}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const answered = await pollUntil(async () => {
+    const result = await rpcCall(rpcUrl, 'eth_chainId');
+    return result === undefined ? undefined : Number(result);
+  }, READY_TIMEOUT_MS, 100);
+  if (answered === undefined) {
+    throw new StepError(`anvil did not answer on ${rpcUrl} within ${READY_TIMEOUT_MS / 1000} s`);
   }
-  throw new StepError(`anvil did not answer on ${rpcUrl} within ${READY_TIMEOUT_MS / 1000} s`);
-}
-
-async function rpcChainId(rpcUrl: string): Promise<number | undefined> {
-  try {
-    const response = await fetch(rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-    });
-    const { result } = await response.json();
-    return Number(result);
-  } catch {
-    return undefined;
-  }
+  if (answered !== chainId) throw new StepError(`${rpcUrl} answers chain ${answered}, expected ${chainId}`);
 }

@@ -15,25 +15,55 @@ export type StackConfig = {
   indexerPort?: number;
   /** PostgreSQL for the indexer (DATABASE_URL); PGlite in indexer/.ponder otherwise. */
   databaseUrl?: string;
+  /** The keeper API's port, or undefined when NECTO_KEEPER=off. */
+  keeperPort?: number;
 };
+
+/** A port a service of this run listens on, with the variable that moves it. */
+export type ServicePort = { variable: string; port: number };
 
 export class ConfigError extends Error {}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const host = '127.0.0.1';
   const port = readPort(env, 'NECTO_ANVIL_PORT', 8545);
-  if (env.NECTO_INDEXER !== undefined && !['on', 'off', ''].includes(env.NECTO_INDEXER)) {
-    throw new ConfigError(`NECTO_INDEXER must be "on" or "off", got "${env.NECTO_INDEXER}"`);
-  }
-  return {
+  const config: StackConfig = {
     host,
     port,
     chainId: 31337,
     rpcUrl: `http://${host}:${port}`,
     deploymentsDir: readDeploymentsDir(env),
-    ...(env.NECTO_INDEXER !== 'off' && { indexerPort: readPort(env, 'NECTO_INDEXER_PORT', 42069) }),
+    ...(readSwitch(env, 'NECTO_INDEXER') && { indexerPort: readPort(env, 'NECTO_INDEXER_PORT', 42069) }),
     ...(env.DATABASE_URL && { databaseUrl: env.DATABASE_URL }),
+    ...(readSwitch(env, 'NECTO_KEEPER') && { keeperPort: readPort(env, 'KEEPER_API_PORT', 8788) }),
   };
+  assertDistinctPorts(servicePorts(config));
+  return config;
+}
+
+/** Every port this run listens on: anvil's, and the indexer's and the keeper's when they are on. */
+export function servicePorts(config: StackConfig): ServicePort[] {
+  return [
+    { variable: 'NECTO_ANVIL_PORT', port: config.port },
+    ...(config.indexerPort === undefined ? [] : [{ variable: 'NECTO_INDEXER_PORT', port: config.indexerPort }]),
+    ...(config.keeperPort === undefined ? [] : [{ variable: 'KEEPER_API_PORT', port: config.keeperPort }]),
+  ];
+}
+
+function assertDistinctPorts(ports: ServicePort[]): void {
+  for (const [i, a] of ports.entries()) {
+    const b = ports.slice(i + 1).find((other) => other.port === a.port);
+    if (b) throw new ConfigError(`${a.variable} and ${b.variable} are both ${a.port}: give each service its own port`);
+  }
+}
+
+/** "on" (the default) or "off". */
+function readSwitch(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw !== undefined && !['on', 'off', ''].includes(raw)) {
+    throw new ConfigError(`${name} must be "on" or "off", got "${raw}"`);
+  }
+  return raw !== 'off';
 }
 
 function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,6 +1,7 @@
-// A long-running process the stack starts and must stop on exit (anvil today; the indexer, the
-// keeper and the app later).
+// A long-running process the stack starts and must stop on exit (anvil, the indexer, the keeper;
+// the app later).
 import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 export type Service = {
   name: string;
@@ -9,20 +10,31 @@ export type Service = {
   stop(): Promise<void>;
   /** The last lines the process printed, for error reports. */
   recentOutput(): string;
+  /** Resolves with the first line (seen so far or to come) matching `pattern`; never rejects. */
+  lineMatching(pattern: RegExp): Promise<RegExpMatchArray>;
 };
 
 const KEPT_LINES = 60;
 const STOP_GRACE_MS = 5000;
+// Loggers color their output for terminals; matching works on the plain text.
+const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
 
 /** Wraps a spawned child: keeps the tail of its output and stops it with SIGTERM, then SIGKILL. */
 export function superviseProcess(name: string, child: ChildProcess): Service {
   const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString().split('\n').filter(Boolean));
+  const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  const onLine = (line: string) => {
+    lines.push(line);
     lines.splice(0, Math.max(0, lines.length - KEPT_LINES));
+    for (const waiter of waiters.slice()) {
+      const match = line.match(waiter.pattern);
+      if (!match) continue;
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(match);
+    }
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  readLines(child.stdout, onLine);
+  readLines(child.stderr, onLine);
   // Last resort if the stack itself dies: never leave the process behind.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -37,6 +49,11 @@ export function superviseProcess(name: string, child: ChildProcess): Service {
     name,
     exited,
     recentOutput: () => lines.join('\n'),
+    lineMatching(pattern) {
+      const seen = lines.map((line) => line.match(pattern)).find((match) => match !== null);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push({ pattern, resolve }));
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -45,4 +62,21 @@ export function superviseProcess(name: string, child: ChildProcess): Service {
       clearTimeout(timer);
     },
   };
+}
+
+/** Calls `onLine` with each complete, non-empty line, even when a chunk ends inside one. */
+function readLines(stream: Readable | null, onLine: (line: string) => void): void {
+  let partial = '';
+  stream?.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    for (const part of parts) {
+      const line = part.replace(ANSI_ESCAPE, '').trimEnd();
+      if (line) onLine(line);
+    }
+  });
+  stream?.on('end', () => {
+    if (partial.trim()) onLine(partial.replace(ANSI_ESCAPE, '').trimEnd());
+    partial = '';
+  });
 }

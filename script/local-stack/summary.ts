@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './config.ts';
 import type { StackConfig } from './config.ts';
+import { pgliteDir } from './indexer.ts';
 
 type Account = { address: string; mnemonicIndex?: number };
 type SeededProvider = { providerId: number; owner: string; offerIds: number[] };
@@ -45,7 +46,13 @@ export function formatSummary(config: StackConfig): string {
     `Contracts on chain ${config.chainId} at ${config.rpcUrl} (indexer start block ${deployment.startBlock})`,
     ...(config.indexerPort === undefined
       ? []
-      : [`Indexer GraphQL at http://127.0.0.1:${config.indexerPort}/graphql (${config.databaseUrl ? 'PostgreSQL' : 'PGlite in indexer/.ponder'})`]),
+      : [
+          `Indexer GraphQL at http://127.0.0.1:${config.indexerPort}/graphql, status at /status ` +
+            `(${config.databaseUrl ? 'PostgreSQL' : `PGlite in indexer/${pgliteDir(config.indexerPort)}`})`,
+        ]),
+    ...(config.keeperPort === undefined
+      ? []
+      : [`Keeper API at http://127.0.0.1:${config.keeperPort} (GET /health; routes each requested job)`]),
     table([
       ['NectoMarket', NectoMarket],
       ['TeamAccess', TeamAccess],
@@ -57,7 +64,7 @@ export function formatSummary(config: StackConfig): string {
     table(providers.map(([kind, name, p]) => [String(p.providerId), kind, name, p.offerIds.join(', ')])),
     `Team ${seed.team.teamId} "${seed.team.name}": treasury ${usdc(seed.team.treasuryDeposit)} deposited, ` +
       `cap ${usdc(seed.team.spendingCap)} per 30 days, whitelist ${seed.team.whitelistedProviderIds.join(', ')}`,
-    'Jobs waiting for a route',
+    config.keeperPort === undefined ? 'Jobs waiting for a route' : 'Seeded jobs, routed by the keeper at start',
     table([
       [
         String(seed.trackedJob.jobId),

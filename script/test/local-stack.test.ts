@@ -1,11 +1,14 @@
-// The local stack end to end: on a free port, `npm start`'s program deploys the contracts at the
-// committed local addresses, seeds the demo world, and leaves nothing running after Ctrl-C (SIGINT).
+// The local stack end to end: every port is checked before anything starts (a used one is one line
+// naming its variable); on free ports, `npm start`'s program deploys the contracts at the committed
+// local addresses, seeds the demo world, lets the keeper route the seeded jobs, calls itself ready
+// only once the indexer serves all of it, and leaves nothing running after Ctrl-C (SIGINT).
 // Then: a fresh build generates exactly the committed bindings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { READY_TIMEOUT_MS, freePort, startStack } from './stack.ts';
 import { nectoMarketAbi } from '../../contracts/bindings/index.ts';
@@ -14,44 +17,135 @@ const root = resolve(import.meta.dirname, '../..');
 const cast = join(root, 'script/bin/cast');
 const forge = join(root, 'script/bin/forge');
 
-const JOB_REQUESTED = 1;
+const JOB_ROUTED = 2;
 const MODE_TRACKED = 0;
 const MODE_UNTRACKED = 1;
 const PRICING = { Fixed: 0, Dynamic: 1, Token: 2, Spot: 3, Auction: 4 };
+/** The stack stops at its configuration, before any step: no forge, no anvil. */
+const CONFIG_FAILURE_TIMEOUT_MS = 20_000;
+
+for (const variable of ['NECTO_ANVIL_PORT', 'NECTO_INDEXER_PORT', 'KEEPER_API_PORT']) {
+  test(`a used ${variable} is one line naming it, and nothing starts`, { timeout: CONFIG_FAILURE_TIMEOUT_MS }, async (t) => {
+    const ports = { NECTO_ANVIL_PORT: await freePort(), NECTO_INDEXER_PORT: await freePort(), KEEPER_API_PORT: await freePort() };
+    const used = ports[variable as keyof typeof ports];
+    const blocker = await occupy(used);
+    t.after(() => blocker.close());
+
+    const { NECTO_ANVIL_PORT: anvilPort, ...others } = ports;
+    const failure = await stackFailure(anvilPort, Object.fromEntries(Object.entries(others).map(([k, v]) => [k, String(v)])));
+    assert.equal(failure.code, 1, failure.output);
+    assert.equal(
+      failure.output,
+      `port ${used} (${variable}) is in use, probably by another Necto stack: stop it or set ${variable} to a free port\n`,
+    );
+    if (variable !== 'NECTO_ANVIL_PORT') assert.ok(await isPortFree(anvilPort), 'anvil was started');
+  });
+}
+
+test('NECTO_INDEXER=off leaves the indexer port unchecked', { timeout: CONFIG_FAILURE_TIMEOUT_MS }, async (t) => {
+  const [anvilPort, indexerPort, keeperPort] = [await freePort(), await freePort(), await freePort()];
+  const blockers = [await occupy(indexerPort), await occupy(keeperPort)];
+  t.after(() => blockers.forEach((blocker) => blocker.close()));
+  const failure = await stackFailure(anvilPort, {
+    NECTO_INDEXER: 'off',
+    NECTO_INDEXER_PORT: String(indexerPort),
+    KEEPER_API_PORT: String(keeperPort),
+  });
+  assert.equal(failure.code, 1, failure.output);
+  assert.match(failure.output, new RegExp(`^port ${keeperPort} \\(KEEPER_API_PORT\\) is in use`));
+});
+
+test('two services on one port is one line naming both variables', { timeout: CONFIG_FAILURE_TIMEOUT_MS }, async () => {
+  const port = await freePort();
+  const failure = await stackFailure(port, { NECTO_INDEXER_PORT: String(port) });
+  assert.equal(failure.code, 1, failure.output);
+  assert.equal(failure.output, `NECTO_ANVIL_PORT and NECTO_INDEXER_PORT are both ${port}: give each service its own port\n`);
+
+  const shared = await freePort();
+  const keeperAndIndexer = await stackFailure(await freePort(), {
+    NECTO_INDEXER_PORT: String(shared),
+    KEEPER_API_PORT: String(shared),
+  });
+  assert.equal(keeperAndIndexer.code, 1, keeperAndIndexer.output);
+  assert.equal(
+    keeperAndIndexer.output,
+    `NECTO_INDEXER_PORT and KEEPER_API_PORT are both ${shared}: give each service its own port\n`,
+  );
+});
+
+test('NECTO_KEEPER takes "on" or "off" only', { timeout: CONFIG_FAILURE_TIMEOUT_MS }, async () => {
+  const failure = await stackFailure(await freePort(), { NECTO_KEEPER: 'yes' });
+  assert.equal(failure.code, 1, failure.output);
+  assert.equal(failure.output, 'NECTO_KEEPER must be "on" or "off", got "yes"\n');
+});
 
 test(
-  'the local stack deploys, seeds and stops cleanly',
+  'the local stack deploys, seeds, routes the seeded jobs and stops cleanly',
   { timeout: READY_TIMEOUT_MS + 60_000 },
   async (t) => {
     const port = await freePort();
     const indexerPort = await freePort();
+    const keeperPort = await freePort();
     const deploymentsDir = `deployments/.test-${process.pid}`;
-    const stack = startStack(port, deploymentsDir, { NECTO_INDEXER_PORT: String(indexerPort) });
+    const started = performance.now();
+    const stack = startStack(port, deploymentsDir, {
+      NECTO_INDEXER_PORT: String(indexerPort),
+      KEEPER_API_PORT: String(keeperPort),
+    });
     t.after(() => {
       if (stack.child.exitCode === null && stack.child.signalCode === null) stack.child.kill('SIGKILL');
       rmSync(join(root, deploymentsDir), { recursive: true, force: true });
+      rmSync(join(root, 'indexer/.ponder', `pglite-${indexerPort}`), { recursive: true, force: true });
     });
     await stack.ready;
+    // Read at once, before anything else gives the indexer time to catch up.
+    const indexed = await graphql(
+      indexerPort,
+      '{ providers { totalCount } jobs { items { id mode status buyer offerId decisionRoot } } }',
+    );
+    t.diagnostic(`ready after ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     const read = (name: string) => JSON.parse(readFileSync(join(root, deploymentsDir, name), 'utf8'));
     const deployment = read('31337.json');
     const seed = read('31337.seed.json');
     const call = contractReader(`http://127.0.0.1:${port}`, deployment.contracts.NectoMarket);
 
+    await t.test('once ready, the index already holds the seeded world and the routes the keeper posted', () => {
+      assert.equal(indexed.errors, undefined);
+      assert.equal(indexed.data.providers.totalCount, 11);
+      const jobs = [...indexed.data.jobs.items].sort((a, b) => Number(a.id) - Number(b.id));
+      assert.deepEqual(
+        jobs.map((j) => [j.id, j.mode, j.status]),
+        [['1', 'Tracked', 'Routed'], ['2', 'Untracked', 'Routed']],
+      );
+      for (const j of jobs) {
+        const onChain = call('getJob', j.id);
+        assert.equal(j.offerId, onChain.offerId, `job ${j.id} offer`);
+        assert.equal(j.decisionRoot, onChain.decisionRoot, `job ${j.id} decision root`);
+      }
+      assert.equal(jobs[1].buyer, null, 'an Untracked job has no buyer in the index');
+    });
+
+    await t.test('the summary names every service and says the keeper routed the seeded jobs', () => {
+      assert.match(stack.output(), new RegExp(`Indexer GraphQL at http://127\\.0\\.0\\.1:${indexerPort}/graphql`));
+      assert.match(stack.output(), new RegExp(`Keeper API at http://127\\.0\\.0\\.1:${keeperPort} `));
+      assert.match(stack.output(), /Seeded jobs, routed by the keeper at start/);
+    });
+
     await t.test('a fresh chain gets the committed local deployment', () => {
       assert.deepEqual(deployment, JSON.parse(readFileSync(join(root, 'deployments/31337.json'), 'utf8')));
     });
 
-    await t.test('two jobs wait for a route: a Tracked team job and an Untracked one', () => {
+    await t.test('the keeper routed the two seeded jobs: a Tracked team job and an Untracked one', () => {
       assert.equal(call('jobCount'), 2);
       const tracked = call('getJob', seed.trackedJob.jobId);
-      assert.equal(tracked.status, JOB_REQUESTED);
+      assert.equal(tracked.status, JOB_ROUTED);
       assert.equal(tracked.mode, MODE_TRACKED);
       assert.equal(tracked.teamId, seed.team.teamId);
       assert.equal(tracked.controller, seed.accounts.teamUser.address);
       assert.equal(tracked.reviewSeconds, 0);
       const untracked = call('getJob', seed.untrackedJob.jobId);
-      assert.equal(untracked.status, JOB_REQUESTED);
+      assert.equal(untracked.status, JOB_ROUTED);
       assert.equal(untracked.mode, MODE_UNTRACKED);
       assert.equal(untracked.teamId, 0);
       assert.equal(untracked.controller, seed.untrackedJob.jobKey);
@@ -108,31 +202,14 @@ test(
       },
     );
 
-    await t.test('the indexer serves the seeded world over GraphQL', async () => {
-      const response = await fetch(`http://127.0.0.1:${indexerPort}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ providers { totalCount } jobs { items { id mode status buyer } } }' }),
-      });
-      const { data, errors } = await response.json();
-      assert.equal(errors, undefined);
-      assert.equal(data.providers.totalCount, 11);
-      const jobs = [...data.jobs.items].sort((a: { id: string }, b: { id: string }) => Number(a.id) - Number(b.id));
-      assert.deepEqual(
-        jobs.map((j: { mode: string; status: string }) => [j.mode, j.status]),
-        [['Tracked', 'Requested'], ['Untracked', 'Requested']],
-      );
-      assert.equal(jobs[1].buyer, null, 'an Untracked job has no buyer in the index');
-    });
-
-    await t.test('SIGINT stops the indexer and anvil and frees their ports', async () => {
+    await t.test('SIGINT stops the keeper, the indexer and anvil and frees their ports', async () => {
       stack.child.kill('SIGINT');
       const exitCode = await stack.exited;
       assert.equal(exitCode, 0, stack.output());
+      assert.match(stack.output(), /Stopping keeper\.\.\. ok/);
       assert.match(stack.output(), /Stopping indexer\.\.\. ok/);
       assert.match(stack.output(), /Stopping anvil\.\.\. ok/);
-      assert.ok(await isPortFree(port), `port ${port} is still in use`);
-      assert.ok(await isPortFree(indexerPort), `port ${indexerPort} is still in use`);
+      for (const used of [port, indexerPort, keeperPort]) assert.ok(await isPortFree(used), `port ${used} is still in use`);
     });
   },
 );
@@ -149,6 +226,30 @@ test('a fresh build generates exactly the committed bindings', () => {
 
 /* HELPERS */
 
+/** Runs the stack expecting it to stop at its configuration: exit code and everything it printed. */
+async function stackFailure(port: number, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const stack = startStack(port, `deployments/.test-config-${process.pid}`, env);
+  const code = await stack.exited;
+  return { code, output: stack.output() };
+}
+
+/** Holds a port as another program would. */
+function occupy(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function graphql(port: number, query: string): Promise<{ data: any; errors?: unknown }> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return (await response.json()) as { data: any; errors?: unknown };
+}
 
 type AbiParameter = { name: string; type: string; components?: readonly AbiParameter[] };
 
