@@ -153,11 +153,11 @@ export async function rerouteJob(jobId: bigint, deps: RouteDeps, options: Rerout
   const failing = current?.providerId;
   const planned = await plan(job, deps, {
     exclude: (quote) => {
-      if (quote.onchain && 'offerId' in quote.onchain && quote.onchain.offerId === job.offerId) {
-        return `the job is routed to offer ${job.offerId} already`;
-      }
       if (cause === 'failover' && failing !== undefined && providerIdOf(quote, providers) === failing) {
         return `provider ${failing} did not start the job by its start deadline`;
+      }
+      if (quote.onchain && 'offerId' in quote.onchain && quote.onchain.offerId === job.offerId) {
+        return `the job is routed to offer ${job.offerId} already`;
       }
       return undefined;
     },

@@ -3,7 +3,7 @@
 // Either way it reads every block range once, in order, with getLogs, and only moves its cursor past
 // a range it has handed over: when the RPC is down it retries with backoff and, once back, catches
 // up from where it stopped, so no request is ever missed.
-import { createPublicClient, parseEventLogs, webSocket } from 'viem';
+import { parseEventLogs } from 'viem';
 import type { Address, Log, PublicClient } from 'viem';
 import { nectoMarketAbi } from '@necto/contracts';
 import { rpcErrorMessage } from './offers.ts';
@@ -76,16 +76,49 @@ export class MarketWatcher {
     this.#wake?.();
   }
 
+  /** Subscribes to new heads over a WebSocket of its own (closed on stop). Anything but a clean
+   *  subscription leaves the watcher polling; a dropped socket is not reopened: polling carries on. */
   async #subscribe(url: string): Promise<void> {
-    try {
-      const client = createPublicClient({ transport: webSocket(url, { retryCount: 0, timeout: 2000 }) });
-      // Fails fast when nothing listens there, so the watcher falls back to polling.
-      await client.getBlockNumber();
-      this.#unsubscribe = client.watchBlockNumber({ emitOnBegin: false, onBlockNumber: () => this.#wake?.(), onError: () => {} });
-      this.#transport = 'websocket';
-    } catch {
+    const socket = await new Promise<WebSocket | undefined>((resolve) => {
+      let ws: WebSocket;
+      try {
+        ws = new WebSocket(url);
+      } catch {
+        return resolve(undefined);
+      }
+      const timer = setTimeout(() => fail(), 2000);
+      const fail = () => {
+        clearTimeout(timer);
+        ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+        try {
+          ws.close();
+        } catch {
+          // already closed
+        }
+        resolve(undefined);
+      };
+      ws.onerror = fail;
+      ws.onclose = fail;
+      ws.onopen = () => ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_subscribe', params: ['newHeads'] }));
+      ws.onmessage = (message) => {
+        const reply = JSON.parse(String(message.data)) as { id?: number; result?: unknown; error?: unknown };
+        if (reply.id !== 1) return;
+        if (reply.error || typeof reply.result !== 'string') return fail();
+        clearTimeout(timer);
+        resolve(ws);
+      };
+    });
+    if (!socket) return;
+    this.#transport = 'websocket';
+    socket.onmessage = () => this.#wake?.();
+    socket.onerror = () => {};
+    socket.onclose = () => {
       this.#transport = 'polling';
-    }
+    };
+    this.#unsubscribe = () => {
+      socket.onclose = null;
+      socket.close();
+    };
   }
 
   async #loop(): Promise<void> {

@@ -6,6 +6,7 @@ import { connectMarket } from '../chain/market.ts';
 import { createDecisionStore } from '../decision/store.ts';
 import type { ScanConfig } from '../scan.ts';
 import { readKeeperSettings } from '../service/keeper-config.ts';
+import { sellerTrackRecords } from '../seller-track-records.ts';
 import { ALL_SOURCES } from '../sources/index.ts';
 import { UsageError } from './args.ts';
 
@@ -26,12 +27,14 @@ export async function runAsk(argv: string[], config: ScanConfig): Promise<number
   }
   const market = await connectMarket(config.env);
   const store = createDecisionStore(config.env);
-  const [{ createAsker }, { createKeeperToolkit }, { ScanCache }, { ActivityLog }] = await Promise.all([
+  const [adk, { createAsker }, { createKeeperToolkit }, { ScanCache }, { ActivityLog }] = await Promise.all([
+    import('@google/adk'),
     import('../agent/ask-agent.ts'),
     import('../service/toolkit.ts'),
     import('../service/scan-cache.ts'),
     import('../service/activity.ts'),
   ]);
+  adk.setLogLevel(adk.LogLevel.WARN); // its info lines would corrupt --json
   const settings = readKeeperSettings(config.env);
   const scans = new ScanCache({ sources: ALL_SOURCES, config, ttlSec: settings.scanTtlSec });
   const toolkit = createKeeperToolkit({
@@ -44,6 +47,7 @@ export async function runAsk(argv: string[], config: ScanConfig): Promise<number
     activity: new ActivityLog(),
     keeperNote: () => 'asked from the CLI: no keeper service in this process',
     firstSeen: () => Date.now(),
+    prepareQuotes: sellerTrackRecords(market),
   });
   try {
     const answer = await createAsker({ toolkit, env: config.env }).ask(question);

@@ -1,6 +1,7 @@
 // `necto keeper`: the keeper service and its HTTP API until Ctrl-C. Routes every requested job,
 // watches routed ones, and prints its activity as it goes.
-import { connectMarket } from '../chain/market.ts';
+import { ChainError, connectMarket } from '../chain/market.ts';
+import { rpcErrorMessage } from '../chain/offers.ts';
 import { createDecisionStore } from '../decision/store.ts';
 import type { ScanConfig } from '../scan.ts';
 import type { ActivityEvent } from '../service/activity.ts';
@@ -26,7 +27,12 @@ export async function runKeeper(argv: string[], config: ScanConfig): Promise<num
   const market = await connectMarket(config.env);
   const store = createDecisionStore(config.env);
   // ADK loads in about a second: only the service pays for it.
-  const [{ KeeperService }, { createAsker }] = await Promise.all([import('../service/keeper.ts'), import('../agent/ask-agent.ts')]);
+  const [{ KeeperService }, { createAsker }, adk] = await Promise.all([
+    import('../service/keeper.ts'),
+    import('../agent/ask-agent.ts'),
+    import('@google/adk'),
+  ]);
+  adk.setLogLevel(adk.LogLevel.WARN); // ADK's info lines would interleave with the activity feed
   const keeper = new KeeperService({ market, store, sources: ALL_SOURCES, config, settings, pollMs: Number(config.env.NECTO_POLL_MS || 200) });
   if (!argv.includes('--quiet')) keeper.activity.subscribe((event) => process.stdout.write(`${formatActivity(event)}\n`));
   const asker = createAsker({ toolkit: keeper.toolkit, env: config.env });
@@ -39,8 +45,15 @@ export async function runKeeper(argv: string[], config: ScanConfig): Promise<num
   const stopped = new Promise<void>((done) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => done());
   });
-  await keeper.start();
+  try {
+    await keeper.start();
+  } catch (error) {
+    await api.close();
+    await keeper.stop();
+    throw new ChainError(`the keeper could not start on ${market.rpcUrl}: ${rpcErrorMessage(error)}`);
+  }
   await stopped;
+  process.stdout.write('Stopping the keeper...\n');
   await api.close();
   await keeper.stop();
   return 0;

@@ -4,6 +4,7 @@ import type { OnchainJob } from '../chain/market.ts';
 import { createDecisionStore } from '../decision/store.ts';
 import { formatPrice } from '../normalize.ts';
 import { routeJob } from '../route-job.ts';
+import { sellerTrackRecords } from '../seller-track-records.ts';
 import type { ScanConfig, SourceStatus } from '../scan.ts';
 import { ALL_SOURCES } from '../sources/index.ts';
 import { isoTime } from '../time.ts';
@@ -21,6 +22,7 @@ export async function runRoute(argv: string[], config: ScanConfig): Promise<numb
     store,
     sources: ALL_SOURCES,
     config,
+    prepareQuotes: sellerTrackRecords(market),
     onSourceDone: (s: SourceStatus) =>
       process.stderr.write(`Scanning ${s.label}... ${s.status === 'ok' ? `${s.quotes} offers, ${s.ms} ms` : `${s.status}: ${s.reason}`}\n`),
   });

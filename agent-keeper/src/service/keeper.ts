@@ -17,6 +17,7 @@ import type { Source } from '../sources/source.ts';
 import { ActivityLog } from './activity.ts';
 import type { ActivityKind } from './activity.ts';
 import type { KeeperSettings } from './keeper-config.ts';
+import { sellerTrackRecords } from '../seller-track-records.ts';
 import { ScanCache } from './scan-cache.ts';
 import { createKeeperToolkit, sourceLine } from './toolkit.ts';
 import type { KeeperActions } from './toolkit.ts';
@@ -79,7 +80,7 @@ export class KeeperService {
       activity: this.activity,
       keeperNote: (id) => this.note(id),
       firstSeen: (id) => this.#waiting.get(id)?.firstSeen ?? Date.now(),
-      ...(deps.prepareQuotes && { prepareQuotes: deps.prepareQuotes }),
+      prepareQuotes: deps.prepareQuotes ?? sellerTrackRecords(deps.market),
     });
     this.#run = createKeeperRunner(new KeeperAgent(keeperAgentTools(this.toolkit)));
   }

@@ -52,11 +52,12 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
     return run;
   };
 
-  const routeDeps = (jobId: bigint): RouteDeps => {
+  /** `quiet`: a periodic check, which narrates nothing unless it acts. */
+  const routeDeps = (jobId: bigint, quiet = false): RouteDeps => {
     const id = jobId.toString();
     const scan = async (rpcUrl: string) => {
       const view = await deps.scans.view(rpcUrl);
-      narrateScan(activity, id, view);
+      if (!quiet) narrateScan(activity, id, view);
       return view;
     };
     return {
@@ -67,7 +68,7 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
       scan,
       exclusive,
       pending,
-      onStep: (step) => narrateStep(activity, id, step, store),
+      ...(!quiet && { onStep: (step: RouteStep) => narrateStep(activity, id, step, store) }),
       ...(deps.prepareQuotes && { prepareQuotes: deps.prepareQuotes }),
     };
   };
@@ -75,7 +76,8 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
   const toolkit: KeeperActions = {
     async compareProviders(spec, limit = 10) {
       const view = await deps.scans.view(market.rpcUrl);
-      const decision = decide(spec, view.result.quotes, decisionTime(view));
+      const quotes = deps.prepareQuotes ? await deps.prepareQuotes(view.result.quotes) : view.result.quotes;
+      const decision = decide(spec, quotes, decisionTime(view));
       return comparison(spec, decision, view, limit);
     },
 
@@ -96,7 +98,7 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
         return { jobId: id, action: 'expire', reason: `not started by ${isoTime(job.startDeadline)} and not opted in to rerouting: its GPUs can be freed`, ...current };
       }
       if (!job.rerouteOptIn) return { jobId: id, action: 'none', reason: `job ${id} did not opt in to rerouting`, ...current };
-      const outcome = await rerouteJob(jobId, { ...routeDeps(jobId), onStep: undefined }, { minSaving: deps.settings.rerouteMinSaving, dryRun: true });
+      const outcome = await rerouteJob(jobId, routeDeps(jobId, true), { minSaving: deps.settings.rerouteMinSaving, dryRun: true });
       if (outcome.status === 'would-reroute') {
         return { jobId: id, action: outcome.cause, reason: outcome.reason, ...current, candidate: line(outcome.candidate, outcome.decidedAt) };
       }
