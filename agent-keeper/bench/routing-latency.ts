@@ -63,7 +63,7 @@ export async function benchRoutingLatency(): Promise<{ results: LatencyResult[];
     for (const id of interval) await routed(events, id, 60_000);
     await world.anvil.setIntervalMining({ interval: 0 });
 
-    const burstHashes = [];
+    const burstHashes: `0x${string}`[] = [];
     for (let i = 0; i < BURST; i++) burstHashes.push(await buyer.request());
     await world.anvil.mine({ blocks: 1 });
     await world.anvil.setAutomine(true);
@@ -74,7 +74,7 @@ export async function benchRoutingLatency(): Promise<{ results: LatencyResult[];
     const burstMs = Math.max(...burst.map((id) => eventAt(events, id, 'routed'))) - burstBlockSeen;
 
     await keeper.stop();
-    const sample = await store.get((await world.readJob(BigInt(automine[0] ?? '1'))).decisionRoot);
+    const sample = await store.get((await world.readJob(BigInt(automine[0] ?? '1'))).decisionRoot as `0x${string}`);
     const rootMs = await timeRoot(sample);
 
     const requestBlock = new Map([...automine, ...interval, ...burst].map((id) => [id, blockOfRequest(events, id)]));
