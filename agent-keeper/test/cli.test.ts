@@ -165,3 +165,21 @@ test('live mode skips a source without its API key, with the reason', async () =
   assert.equal(runpod.status, 'skipped');
   assert.match(runpod.reason, /RUNPOD_API_KEY not set/);
 });
+
+test('ask without a model says so in one line; keeper and ask have --help; a bad keeper setting names its variable', async () => {
+  const noKey = { GEMINI_API_KEY: '', GOOGLE_API_KEY: '', GOOGLE_GENAI_API_KEY: '' };
+  const ask = await necto(['ask', 'cheapest 8x H100 in the EU under $3/h for 6 hours'], noKey);
+  assert.equal(ask.code, 1);
+  assert.equal(ask.stderr, 'necto: no language model configured: set GEMINI_API_KEY or GOOGLE_API_KEY\n');
+  const empty = await necto(['ask'], noKey);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /^necto: usage: necto ask/);
+  for (const command of ['keeper', 'ask']) {
+    const help = await necto([command, '--help']);
+    assert.equal(help.code, 0, command);
+    assert.match(help.stdout, new RegExp(`usage: necto ${command}`));
+  }
+  const badPort = await necto(['keeper'], { KEEPER_API_PORT: 'eighty' });
+  assert.equal(badPort.code, 2);
+  assert.equal(badPort.stderr, 'necto: KEEPER_API_PORT must be a TCP port number (0-65535), got "eighty"\n');
+});

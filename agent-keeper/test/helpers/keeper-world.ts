@@ -78,23 +78,23 @@ export async function startWorld(tag: string, extraEnv: Record<string, string> =
     /** A gateway offer of `count` GPUs on the named network, priced at its ceiling (admin operates gateways). */
     async addGatewayCapacity(network: string, gpuModel: string, count: number, ceiling: bigint) {
       const providerId = seed.gateways[network].providerId as number;
-      const params = {
-        gpuModel: stringToHex(gpuModel, { size: 16 }),
-        gpuCount: count,
-        vramGb: Number(/-(\d+)G$/.exec(gpuModel)?.[1] ?? 0),
-        country: stringToHex('US', { size: 2 }),
-        area: 1,
-        availableFrom: 0,
-        availableUntil: 0,
-        pricing: 0,
-        price: ceiling,
-        demandSlopeBps: 0,
-        tokenId: `0x${'0'.repeat(64)}` as Hex,
-        tokenAmount: 0n,
-      };
-      const receipt = await sendAs(admin, market, nectoMarketAbi, 'addOffer', [providerId, params]);
+      const receipt = await sendAs(admin, market, nectoMarketAbi, 'addOffer', [providerId, offerParams(gpuModel, count, ceiling)]);
       const [added] = parseEventLogs({ abi: nectoMarketAbi, logs: receipt.logs, eventName: 'OfferAdded' });
       return Number((added?.args as { offerId: number }).offerId);
+    },
+    /** A brand-new seller listing one Fixed offer of `count` GPUs at `price` micro-USD/GPU-hour. */
+    async newSeller(gpuModel: string, count: number, price: bigint) {
+      const account = privateKeyToAccount(generatePrivateKey());
+      await anvil.setBalance({ address: account.address, value: 10n ** 20n });
+      const wallet = createWalletClient({ account, chain, transport });
+      const send = async (functionName: string, args: unknown[]) =>
+        reader.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: market, abi: nectoMarketAbi, functionName, args, chain, account } as never) });
+      const registered = await send('registerProvider', [account.address, 'data:,a new seller']);
+      const [provider] = parseEventLogs({ abi: nectoMarketAbi, logs: registered.logs, eventName: 'ProviderRegistered' });
+      const providerId = Number((provider?.args as { providerId: number }).providerId);
+      const added = await send('addOffer', [providerId, { ...offerParams(gpuModel, count, price), country: stringToHex('DE', { size: 2 }), area: 3 }]);
+      const [offer] = parseEventLogs({ abi: nectoMarketAbi, logs: added.logs, eventName: 'OfferAdded' });
+      return { providerId, offerId: Number((offer?.args as { offerId: number }).offerId) };
     },
     /** A brand-new wallet with ETH and USDC, approved to the market: the buyer of one or more jobs. */
     async newBuyer(usdcAmount = 10_000_000_000n) {
@@ -143,6 +143,24 @@ export async function startWorld(tag: string, extraEnv: Record<string, string> =
       }
       return byJob;
     },
+  };
+}
+
+/** A Fixed offer in the US (a gateway's price is its USD ceiling). */
+function offerParams(gpuModel: string, count: number, price: bigint) {
+  return {
+    gpuModel: stringToHex(gpuModel, { size: 16 }),
+    gpuCount: count,
+    vramGb: Number(/-(\d+)G$/.exec(gpuModel)?.[1] ?? 0),
+    country: stringToHex('US', { size: 2 }),
+    area: 1,
+    availableFrom: 0,
+    availableUntil: 0,
+    pricing: 0,
+    price,
+    demandSlopeBps: 0,
+    tokenId: `0x${'0'.repeat(64)}` as Hex,
+    tokenAmount: 0n,
   };
 }
 

@@ -309,6 +309,29 @@ test('the keeper service on anvil, and its faults', { timeout: READY_TIMEOUT_MS 
     }
   });
 
+  await t.test('before it starts, an opted-in job moves to a markedly cheaper offer, with a linked record', async () => {
+    const buyer = await world.newBuyer();
+    const run = await startKeeper(world);
+    try {
+      const { jobId } = await buyer.requestAndWait({ rerouteOptIn: true, reviewSeconds: 600 });
+      await until(world, jobId, 'Routed');
+      const before = await world.readJob(jobId);
+      const check = await run.keeper.toolkit.checkReroute(jobId);
+      assert.equal(check.action, 'none', check.reason);
+      // A new seller lists far below the routed price (a third of it: below even its track-record handicap).
+      const seller = await world.newSeller('H100-80G', 8, before.pricePerGpuHour / 3n);
+      await eventually('the cheaper reroute', async () => ((await world.readJob(jobId)).offerId === seller.offerId ? true : undefined), 20_000);
+      const after = await world.readJob(jobId);
+      assert.equal(after.pricePerGpuHour, before.pricePerGpuHour / 3n);
+      const record = JSON.parse(new TextDecoder().decode(await run.store.get(after.decisionRoot))) as DecisionRecord;
+      assert.equal(record.previousRoot, before.decisionRoot);
+      assert.ok(run.events.some((e) => e.jobId === jobId.toString() && e.kind === 'rerouted' && /a cheaper offer/.test(e.message)));
+      await buyer.cancel(jobId); // frees the seller's GPUs for the next test
+    } finally {
+      await run.stop();
+    }
+  });
+
   await t.test('a provider that never starts: the opted-in job fails over to another network with a linked record', async () => {
     const buyer = await world.newBuyer();
     const run = await startKeeper(world);
