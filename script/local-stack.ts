@@ -87,6 +87,12 @@ async function main(): Promise<void> {
 
   console.log(formatSummary(config));
   console.log(`Necto local stack ready at ${config.rpcUrl} (chain ${config.chainId}); Ctrl-C to stop`);
+  // What the keeper does from now on, minus the per-source lines of each scan (GET /activity has all).
+  stack.services
+    .find((service) => service.name === 'keeper')
+    ?.follow((line) => {
+      if (!/ Scanning .*\.\.\. \d+ offers/.test(line)) console.log(`keeper  ${line}`);
+    });
 
   for (const service of stack.services) {
     void service.exited.then(() => {

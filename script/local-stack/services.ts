@@ -12,6 +12,8 @@ export type Service = {
   recentOutput(): string;
   /** Resolves with the first line (seen so far or to come) matching `pattern`; never rejects. */
   lineMatching(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Calls `listener` with every line printed from now on. */
+  follow(listener: (line: string) => void): void;
 };
 
 const KEPT_LINES = 60;
@@ -23,7 +25,9 @@ const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
 export function superviseProcess(name: string, child: ChildProcess): Service {
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  const followers: ((line: string) => void)[] = [];
   const onLine = (line: string) => {
+    for (const follower of followers) follower(line);
     lines.push(line);
     lines.splice(0, Math.max(0, lines.length - KEPT_LINES));
     for (const waiter of waiters.slice()) {
@@ -53,6 +57,9 @@ export function superviseProcess(name: string, child: ChildProcess): Service {
       const seen = lines.map((line) => line.match(pattern)).find((match) => match !== null);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve) => waiters.push({ pattern, resolve }));
+    },
+    follow(listener) {
+      followers.push(listener);
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
