@@ -1,5 +1,5 @@
 // The `necto` command line. Usage errors are one line naming the flag and exit 2.
-import { ChainError } from '../chain/market.ts';
+import { ChainError, SendError } from '../chain/market.ts';
 import { DecisionStoreError } from '../decision/store.ts';
 import { ConfigError, readScanConfig } from '../scan.ts';
 import { QUOTE_USAGE, UsageError } from './args.ts';
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`necto: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof ChainError || error instanceof DecisionStoreError) {
+    if (error instanceof ChainError || error instanceof SendError || error instanceof DecisionStoreError) {
       process.stderr.write(`necto: ${error.message}\n`);
       return 1;
     }
