@@ -257,7 +257,8 @@ export class KeeperService {
     if ('route' in order) {
       if (outcome === 'held' || outcome === 'refused') {
         this.#notes.set(id, summary);
-        return this.#later(id, order);
+        // A refusal means the chain moved under the decision: decide again soon, on fresh state.
+        return this.#later(id, order, outcome === 'refused' ? 1 : undefined);
       }
       this.#waiting.delete(id);
       this.#notes.set(id, summary);
@@ -275,8 +276,8 @@ export class KeeperService {
     }
   }
 
-  #later(id: string, order: WorkOrder): void {
-    const at = Date.now() + this.#deps.settings.retrySec * 1000;
+  #later(id: string, order: WorkOrder, seconds = this.#deps.settings.retrySec): void {
+    const at = Date.now() + Math.min(seconds, this.#deps.settings.retrySec) * 1000;
     if ('route' in order) {
       const waiting = this.#waiting.get(id);
       if (waiting) waiting.nextAttempt = at;

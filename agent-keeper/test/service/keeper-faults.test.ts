@@ -228,6 +228,25 @@ test('the keeper service on anvil, and its faults', { timeout: READY_TIMEOUT_MS 
     }
   });
 
+  await t.test('no eligible offer: the job is held with its reasons and retried, then marked unroutable when its grace ends', async () => {
+    const buyer = await world.newBuyer();
+    const run = await startKeeper(world, { settings: { unroutableGraceSec: 3, retrySec: 1 } });
+    try {
+      const { jobId } = await buyer.requestAndWait({ maxPrice: 10_000n }); // $0.01/GPU-h: nobody sells at that
+      const held = await eventually('the hold', async () => run.events.find((e) => e.jobId === jobId.toString() && e.kind === 'decision' && /failed/.test(e.message) && /Retrying every 1 s/.test(e.message)));
+      assert.match(held.message, /marked unroutable at .* unless an offer appears/);
+      assert.equal(await statusOf(world, jobId), 'Requested');
+      assert.match((await run.keeper.toolkit.jobStatus(jobId)).keeper, /Retrying every 1 s/);
+      await until(world, jobId, 'Unroutable', 15_000);
+      const attempts = run.events.filter((e) => e.jobId === jobId.toString() && e.kind === 'job' && /^Routing job/.test(e.message)).length;
+      assert.ok(attempts >= 2, `retried (${attempts} attempts)`);
+      const record = JSON.parse(new TextDecoder().decode(await run.store.get((await world.readJob(jobId)).decisionRoot))) as DecisionRecord;
+      assert.match(record.noEligibleOffer ?? '', /failed/);
+    } finally {
+      await run.stop();
+    }
+  });
+
   await t.test('malformed provider data excludes that source with its reason; the job is still routed', async () => {
     const garbage = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data": {"gpu_8x_h100'));
     await new Promise<void>((r) => garbage.listen(0, '127.0.0.1', () => r()));
