@@ -20,9 +20,11 @@ import { nectoMarketAddress } from '../sources/necto.ts';
 import { ConfigError } from '../scan.ts';
 import { describeRevert, explainRevert } from './buyer-errors.ts';
 import type { RevertContext } from './buyer-errors.ts';
+import { decodeJob } from './jobs.ts';
+import type { RawJob } from './jobs.ts';
 import { ChainError, JOB_STATUS, LOCAL_CHAIN_ID } from './market.ts';
 import type { JobStatus, OnchainJob } from './market.ts';
-import { ONCHAIN_PRICING, ascii, region, rpcErrorMessage } from './offers.ts';
+import { ONCHAIN_PRICING, ascii, rpcErrorMessage } from './offers.ts';
 import type { OnchainPricing } from './offers.ts';
 
 export type { OnchainJob };
@@ -380,63 +382,8 @@ function jobRequest(terms: JobTerms) {
   } as const;
 }
 
-type RawJob = {
-  controller: Address;
-  mode: number;
-  status: number;
-  rerouteOptIn: boolean;
-  excludedPricing: number;
-  gpuModel: Hex;
-  gpuCount: number;
-  minVramGb: number;
-  hoursRequested: number;
-  country: Hex;
-  area: number;
-  teamId: number;
-  reviewSeconds: number;
-  maxPricePerGpuHour: bigint;
-  offerId: number;
-  pricePerGpuHour: bigint;
-  feeBps: number;
-  routedAt: number;
-  reviewEndsAt: number;
-  startDeadline: number;
-  startedAt: number;
-  completionDeadline: number;
-  usedSeconds: number;
-  decisionRoot: Hex;
-};
 
-function decodeJob(jobId: bigint, job: RawJob): OnchainJob {
-  const status = JOB_STATUS[job.status];
-  if (!status) throw new ChainError(`job ${jobId} has status ${job.status}, which this CLI does not know`);
-  return {
-    jobId,
-    status,
-    mode: job.mode === 0 ? 'Tracked' : 'Untracked',
-    controller: job.controller,
-    teamId: job.teamId,
-    rerouteOptIn: job.rerouteOptIn,
-    gpuModel: ascii(job.gpuModel),
-    gpuCount: job.gpuCount,
-    minVramGb: job.minVramGb,
-    hoursRequested: job.hoursRequested,
-    ...region(job.country, job.area),
-    excludedPricing: ONCHAIN_PRICING.filter((_, bit) => (job.excludedPricing >> bit) & 1),
-    reviewSeconds: job.reviewSeconds,
-    maxPricePerGpuHour: Number(job.maxPricePerGpuHour),
-    offerId: job.offerId,
-    pricePerGpuHour: Number(job.pricePerGpuHour),
-    feeBps: job.feeBps,
-    routedAt: job.routedAt,
-    reviewEndsAt: job.reviewEndsAt,
-    startDeadline: job.startDeadline,
-    startedAt: job.startedAt,
-    completionDeadline: job.completionDeadline,
-    usedSeconds: job.usedSeconds,
-    decisionRoot: job.decisionRoot,
-  };
-}
+
 
 const RECEIPT_POLL_MS = 250;
 

@@ -5,12 +5,18 @@ import type { Abi, Address, Hex, PublicClient, WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { nectoMarketAbi, teamAccessAbi } from '@necto/contracts';
 import { nectoDeployment } from '../sources/necto.ts';
-import { ONCHAIN_PRICING, ascii, readOffers, region, revertName, rpcErrorMessage } from './offers.ts';
+import { ascii, readOffers, revertName, rpcErrorMessage } from './offers.ts';
 import type { OnchainOffer, OnchainPricing } from './offers.ts';
+import { ChainError } from './errors.ts';
+import { decodeJob } from './jobs.ts';
+import type { OnchainJob, RawJob } from './jobs.ts';
 import { createSigner } from './signer.ts';
 import type { Sent } from './signer.ts';
 
 export type { OnchainOffer, OnchainPricing };
+export { ChainError } from './errors.ts';
+export { JOB_STATUS } from './jobs.ts';
+export type { JobStatus, OnchainJob } from './jobs.ts';
 export type { Mined, Sent } from './signer.ts';
 export { SendError } from './signer.ts';
 
@@ -18,58 +24,11 @@ export { SendError } from './signer.ts';
 const ANVIL_KEEPER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 export const LOCAL_CHAIN_ID = 31337;
 
-/** JobStatus as the contract numbers it. */
-export const JOB_STATUS = [
-  'None',
-  'Requested',
-  'Routed',
-  'Started',
-  'Completed',
-  'Cancelled',
-  'Unroutable',
-  'Refunded',
-  'Expired',
-] as const;
-export type JobStatus = (typeof JOB_STATUS)[number];
-
-export type OnchainJob = {
-  jobId: bigint;
-  status: JobStatus;
-  mode: 'Tracked' | 'Untracked';
-  controller: Address;
-  teamId: number;
-  rerouteOptIn: boolean;
-  gpuModel: string;
-  gpuCount: number;
-  minVramGb: number;
-  hoursRequested: number;
-  country?: string;
-  area?: string;
-  excludedPricing: OnchainPricing[];
-  /** After each route the job cannot start for this long (the buyer's review window). */
-  reviewSeconds: number;
-  maxPricePerGpuHour: number;
-  /** 0 until routed. */
-  offerId: number;
-  pricePerGpuHour: number;
-  /** The protocol fee fixed at routing, basis points of provider earnings. */
-  feeBps: number;
-  /** Unix seconds; each is 0 while it does not apply (not routed, not started). */
-  routedAt: number;
-  reviewEndsAt: number;
-  startDeadline: number;
-  startedAt: number;
-  completionDeadline: number;
-  usedSeconds: number;
-  decisionRoot: Hex;
-};
-
 export type OnchainProvider = { providerId: number; sourceTag?: string };
 
 /** TeamAccess's TeamRole, by value. */
 const TEAM_ROLE = { None: 0, Viewer: 1, User: 2, Admin: 3 } as const;
 
-export class ChainError extends Error {}
 
 export type Market = {
   chainId: number;
@@ -159,34 +118,7 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
         }
         throw new ChainError(`cannot read job ${jobId}: ${rpcErrorMessage(error)}`);
       });
-      const status = JOB_STATUS[job.status];
-      if (!status) throw new ChainError(`job ${jobId} has status ${job.status}, which this keeper does not know`);
-      return {
-        jobId,
-        status,
-        mode: job.mode === 0 ? 'Tracked' : 'Untracked',
-        controller: job.controller,
-        teamId: job.teamId,
-        rerouteOptIn: job.rerouteOptIn,
-        gpuModel: ascii(job.gpuModel),
-        gpuCount: job.gpuCount,
-        minVramGb: job.minVramGb,
-        hoursRequested: job.hoursRequested,
-        ...region(job.country, job.area),
-        excludedPricing: ONCHAIN_PRICING.filter((_, bit) => (job.excludedPricing >> bit) & 1),
-        reviewSeconds: job.reviewSeconds,
-        maxPricePerGpuHour: Number(job.maxPricePerGpuHour),
-        offerId: job.offerId,
-        pricePerGpuHour: Number(job.pricePerGpuHour),
-        feeBps: job.feeBps,
-        routedAt: job.routedAt,
-        reviewEndsAt: job.reviewEndsAt,
-        startDeadline: job.startDeadline,
-        startedAt: job.startedAt,
-        completionDeadline: job.completionDeadline,
-        usedSeconds: job.usedSeconds,
-        decisionRoot: job.decisionRoot,
-      };
+      return decodeJob(jobId, job);
     },
     readOffers: () => readOffers(publicClient, address),
     async readProviders() {
@@ -232,31 +164,3 @@ function pollMs(env: NodeJS.ProcessEnv): number {
   }
   return value;
 }
-
-/** getJob's Job struct as viem decodes it (uint40 and smaller: numbers; uint64: bigints). */
-type RawJob = {
-  controller: Address;
-  mode: number;
-  status: number;
-  rerouteOptIn: boolean;
-  excludedPricing: number;
-  gpuModel: Hex;
-  gpuCount: number;
-  minVramGb: number;
-  hoursRequested: number;
-  country: Hex;
-  area: number;
-  teamId: number;
-  reviewSeconds: number;
-  maxPricePerGpuHour: bigint;
-  offerId: number;
-  pricePerGpuHour: bigint;
-  feeBps: number;
-  routedAt: number;
-  reviewEndsAt: number;
-  startDeadline: number;
-  startedAt: number;
-  completionDeadline: number;
-  usedSeconds: number;
-  decisionRoot: Hex;
-};

@@ -68,7 +68,7 @@ test('the engine\'s decision text of a comparison', () => {
       'Engine decision for 8x H100 for 6 h (snapshot prices scanned at 2026-11-20T12:00:00Z, 3 min old):',
       'chosen runpod:h100-secure (provider runpod, NL/EU, fixed) at $2.69/GPU-h ($129.12 in total).',
       'Runner-up: lambda:gpu_8x_h100_sxm5@eu-central-1 (provider lambda, DE/EU, fixed) at $2.99/GPU-h.',
-      '2 eligible, 6 excluded: 3 failed region, 1 failed gpu-count, 1 failed pricing-model, 1 failed price.',
+      '2 eligible, 6 excluded: 3 failed region, 1 failed gpu-count, 1 failed price, 1 failed pricing-model.',
       'Sources left out: ionet (timed out after 3000 ms).',
     ].join('\n'),
   );

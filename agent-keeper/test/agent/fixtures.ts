@@ -1,15 +1,14 @@
 // A recorded market and a KeeperToolkit made of test functions over it: comparisons come from the
 // real engine (decide), the record from the real buildRecord, the rest are recorded values.
 import type { Hex } from 'viem';
-import type { Comparison, JobReport, KeeperToolkit, QuoteLine } from '../../src/agent/toolkit.ts';
+import { comparison } from '../../src/agent/comparison.ts';
+import type { Comparison, JobReport, KeeperToolkit } from '../../src/agent/toolkit.ts';
 import { buildRecord } from '../../src/decision/record.ts';
 import type { DecisionRecord } from '../../src/decision/record.ts';
 import { decide } from '../../src/engine/index.ts';
 import type { Decision, RoutingRequestInput } from '../../src/engine/index.ts';
-import { MICRO } from '../../src/normalize.ts';
 import { quoteKey } from '../../src/quote.ts';
 import type { Quote } from '../../src/quote.ts';
-import { formatRegion } from '../../src/regions.ts';
 import type { ScanResult, SourceStatus } from '../../src/scan.ts';
 import { NOW, quote } from '../helpers/quotes.ts';
 
@@ -80,42 +79,10 @@ function scanOf(quotes: readonly Quote[]): ScanResult {
   };
 }
 
-function lineOf(quote: Quote, now: number, rank?: number, excluded?: string): QuoteLine {
-  return {
-    ...(rank !== undefined && { rank }),
-    quote: quoteKey(quote),
-    source: quote.source,
-    provider: quote.provider,
-    gpuModel: quote.gpuModel,
-    vendorGpuName: quote.vendorGpuName,
-    pricingModel: quote.pricingModel,
-    usdPerGpuHour: quote.effectiveMicroUsdPerGpuHour / MICRO,
-    unitGpus: quote.unitGpus,
-    availableGpus: quote.availableGpus,
-    region: formatRegion(quote.region),
-    ageSeconds: now - quote.observedAt,
-    ...(excluded !== undefined && { excluded }),
-  };
-}
 
-/** A comparison as the keeper service would build one from a decision. */
+/** A comparison as the keeper service builds one from a decision, from a scan SCAN_AGE_SECONDS old. */
 export function comparisonOf(input: RoutingRequestInput, decision: Decision, limit = 5): Comparison {
-  const counts = new Map<string, number>();
-  for (const e of decision.excluded) counts.set(e.constraint, (counts.get(e.constraint) ?? 0) + 1);
-  const scan = scanOf(MARKET);
-  return {
-    providers: 'snapshot',
-    scannedAt: decision.now,
-    scanAgeSeconds: SCAN_AGE_SECONDS,
-    request: input,
-    chosen: decision.chosen ? lineOf(decision.chosen, decision.now, 1) : null,
-    ...(!decision.chosen && { noEligibleOffer: 'no eligible offer' }),
-    ranking: decision.ranking.slice(0, limit).map((q, i) => lineOf(q, decision.now, i + 1)),
-    eligible: decision.ranking.length,
-    excluded: decision.excluded.length,
-    exclusionSummary: [...counts].sort((a, b) => b[1] - a[1]).map(([constraint, n]) => `${n} failed ${constraint}`),
-    sources: scan.sources.map(({ id, status, quotes, reason }) => ({ id, status, quotes, ...(reason && { reason }) })),
-  };
+  return comparison(input, decision, { result: scanOf(MARKET), scannedAt: decision.now, ageSeconds: SCAN_AGE_SECONDS }, limit);
 }
 
 /** The record of routing job 7 (the EU job) to runpod's offer, carried by on-chain offer #3. */

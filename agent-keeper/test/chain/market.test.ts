@@ -87,7 +87,7 @@ test('a status this keeper does not know, and a job that does not exist, are one
   const market = await connectMarket({ NECTO_RPC_URL: chain.url });
   await assert.rejects(market.readJob(3n), (error: Error) => {
     assert.ok(error instanceof ChainError);
-    assert.equal(error.message, 'job 3 has status 9, which this keeper does not know');
+    assert.equal(error.message, 'job 3 has status 9, which this version of Necto does not know');
     return true;
   });
   await assert.rejects(market.readJob(4n), (error: Error) => {
