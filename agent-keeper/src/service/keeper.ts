@@ -237,8 +237,8 @@ export class KeeperService {
       this.#afterOrder(id, order, steps);
     } catch (error) {
       // The runner itself failed (the tools never throw): try again later.
-      this.#emit('error', `Job ${id}: ${rpcErrorMessage(error)}; retrying in ${this.#deps.settings.retrySec} s`, id);
-      this.#later(id, order);
+      this.#emit('error', `Job ${id}: ${rpcErrorMessage(error)}; retrying`, id);
+      this.#later(id, order, this.#backoff(id));
     } finally {
       this.#inFlight.delete(id);
       this.#pump();
@@ -247,10 +247,10 @@ export class KeeperService {
 
   #afterOrder(id: string, order: WorkOrder, steps: ToolStep[]): void {
     const last = steps.at(-1)?.result;
-    if (!last) return this.#later(id, order);
+    if (!last) return this.#later(id, order, this.#backoff(id));
     if (last.status === 'error') {
       this.#notes.set(id, `retrying after an error: ${last.reason}`);
-      return this.#later(id, order);
+      return this.#later(id, order, this.#backoff(id));
     }
     const outcome = String(last.outcome ?? last.action ?? '');
     const summary = String(last.summary ?? last.reason ?? '');
@@ -274,6 +274,12 @@ export class KeeperService {
       this.#watched.delete(id);
       this.#notes.set(id, summary);
     }
+  }
+
+  /** After an error: 1 s, then doubling with each attempt, up to NECTO_RETRY_S. */
+  #backoff(id: string): number {
+    const attempts = this.#waiting.get(id)?.attempts ?? 1;
+    return 2 ** Math.min(attempts - 1, 10);
   }
 
   #later(id: string, order: WorkOrder, seconds = this.#deps.settings.retrySec): void {
