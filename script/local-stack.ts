@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   stack.services
     .find((service) => service.name === 'keeper')
     ?.follow((line) => {
-      if (!/ Scanning .*\.\.\. \d+ offers/.test(line)) console.log(`keeper  ${line}`);
+      if (!stopping && !/ Scanning .*\.\.\. \d+ offers/.test(line)) console.log(`keeper  ${line}`);
     });
 
   for (const service of stack.services) {
