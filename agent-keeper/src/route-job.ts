@@ -8,7 +8,7 @@
 import type { Hex } from 'viem';
 import { withCarriers } from './chain/carriers.ts';
 import { SendError } from './chain/market.ts';
-import type { Market, Mined, OnchainJob, OnchainProvider, Sent } from './chain/market.ts';
+import type { Market, Mined, OnchainJob, OnchainOffer, OnchainProvider, Sent } from './chain/market.ts';
 import type { PendingReservations } from './chain/pending-reservations.ts';
 import { canonicalBytes } from './decision/canonical.ts';
 import { buildRecord } from './decision/record.ts';
@@ -148,11 +148,9 @@ export async function rerouteJob(jobId: bigint, deps: RouteDeps, options: Rerout
   const now = await market.routeTime();
   const cause: RerouteCause = now > job.startDeadline ? 'failover' : 'cheaper';
 
-  const providers = await market.readProviders();
-  const current = (await market.readOffers()).find((o) => o.offerId === job.offerId);
-  const failing = current?.providerId;
   const planned = await plan(job, deps, {
-    exclude: (quote) => {
+    exclude: (quote, { offers, providers }) => {
+      const failing = offers.find((o) => o.offerId === job.offerId)?.providerId;
       if (cause === 'failover' && failing !== undefined && providerIdOf(quote, providers) === failing) {
         return `provider ${failing} did not start the job by its start deadline`;
       }
@@ -172,21 +170,14 @@ export async function rerouteJob(jobId: bigint, deps: RouteDeps, options: Rerout
       return { status: 'no-alternative' as const, jobId, cause, reason: record.noEligibleOffer ?? 'no eligible offer' };
     }
     const price = chosen.effectiveMicroUsdPerGpuHour;
+    const offer = `${chosen.source} ${chosen.offerId} at ${formatPrice(price)}/GPU-h`;
+    const saving = `${Math.round(options.minSaving * 100)}% below the routed ${formatPrice(job.pricePerGpuHour)}/GPU-h`;
     if (cause === 'cheaper' && price > job.pricePerGpuHour * (1 - options.minSaving)) {
-      return {
-        status: 'no-alternative' as const,
-        jobId,
-        cause,
-        reason:
-          `the best other offer, ${chosen.source} ${chosen.offerId} at ${formatPrice(price)}/GPU-h, is not ` +
-          `${Math.round(options.minSaving * 100)}% below the routed ${formatPrice(job.pricePerGpuHour)}/GPU-h`,
-      };
+      return { status: 'no-alternative' as const, jobId, cause, reason: `the best other offer, ${offer}, is not ${saving}` };
     }
     if (options.dryRun) {
       const reason =
-        cause === 'failover'
-          ? `not started by its start deadline: ${chosen.source} ${chosen.offerId} at ${formatPrice(price)}/GPU-h is the best other offer`
-          : `${chosen.source} ${chosen.offerId} at ${formatPrice(price)}/GPU-h is at least ${Math.round(options.minSaving * 100)}% below the routed ${formatPrice(job.pricePerGpuHour)}/GPU-h`;
+        cause === 'failover' ? `not started by its start deadline: ${offer} is the best other offer` : `${offer} is at least ${saving}`;
       return { status: 'would-reroute' as const, jobId, cause, reason, candidate: chosen, decidedAt: decision.now };
     }
     const root = await storeRecord(record, deps);
@@ -209,7 +200,11 @@ export async function rerouteJob(jobId: bigint, deps: RouteDeps, options: Rerout
   }));
 }
 
-type PlanOptions = { exclude?: (quote: Quote) => string | undefined; previousRoot?: Hex };
+type PlanOptions = {
+  /** Why a quote may not carry this job (beyond the contract's own checks), given the chain's view. */
+  exclude?: (quote: Quote, view: { offers: readonly OnchainOffer[]; providers: readonly OnchainProvider[] }) => string | undefined;
+  previousRoot?: Hex;
+};
 
 /** Everything that does not depend on the offers' latest state: the job's request, its team's
  *  rules and the scan. `decide` then reads the offers and decides. */
@@ -234,9 +229,10 @@ async function plan(job: OnchainJob, deps: RouteDeps, options: PlanOptions) {
         const revoked = `the submitter ${job.controller.toLowerCase()} is no longer a User or Admin of team ${job.teamId}`;
         quotes = quotes.map((quote) => ({ ...quote, onchain: { unavailable: revoked } }));
       }
-      if (options.exclude) {
+      const exclude = options.exclude;
+      if (exclude) {
         quotes = quotes.map((quote) => {
-          const why = options.exclude?.(quote);
+          const why = exclude(quote, { offers, providers });
           return why ? { ...quote, onchain: { unavailable: why } } : quote;
         });
       }
@@ -257,7 +253,7 @@ async function plan(job: OnchainJob, deps: RouteDeps, options: PlanOptions) {
 }
 
 /** Snapshot quotes are decided as of their recording; live ones as of now, so a reused scan ages. */
-function decisionTime(scan: ScanView): number {
+export function decisionTime(scan: ScanView): number {
   return scan.result.mode === 'snapshot' ? scan.result.now : scan.result.now + scan.ageSeconds;
 }
 

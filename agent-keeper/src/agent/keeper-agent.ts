@@ -13,7 +13,7 @@ import type { KeeperToolkit, RoutingAction } from './toolkit.ts';
 /** route: a job waiting for a route; check: a routed job, for a failover, a cheaper offer or expiry. */
 export type WorkOrder = { route: string } | { check: string };
 
-export const KEEPER_AGENT_NAME = 'necto_keeper';
+const KEEPER_AGENT_NAME = 'necto_keeper';
 
 export class KeeperAgent extends BaseAgent {
   readonly #tools: ReadonlyMap<string, BaseTool>;

@@ -39,6 +39,8 @@ export type Market = {
   deploymentBlock: bigint;
   /** For readers of the market's history (track records, the watcher). */
   client: PublicClient;
+  /** How often the head and receipts are polled, ms (NECTO_POLL_MS). */
+  pollMs: number;
   /** Seconds a provider has to start a routed job once its review window has passed (immutable). */
   startWindow: number;
   readJob(jobId: bigint): Promise<OnchainJob>;
@@ -110,6 +112,7 @@ export async function connectMarket(env: NodeJS.ProcessEnv = process.env): Promi
     keeper: account.address,
     deploymentBlock: deployment.startBlock,
     client: publicClient,
+    pollMs: pollingInterval,
     startWindow: Number(startWindow),
     async readJob(jobId) {
       const job = await read<RawJob>('getJob', [jobId]).catch((error: unknown) => {

@@ -25,8 +25,4 @@ export class PendingReservations {
       return held ? { ...offer, gpusInUse: Math.min(offer.gpuCount, offer.gpusInUse + held) } : offer;
     });
   }
-
-  get size(): number {
-    return this.#gpusByOffer.size;
-  }
 }

@@ -71,11 +71,6 @@ export class MarketWatcher {
     await this.#done;
   }
 
-  /** Reads new blocks now instead of at the next head or poll. */
-  poke(): void {
-    this.#wake?.();
-  }
-
   /** Subscribes to new heads over a WebSocket of its own (closed on stop). Anything but a clean
    *  subscription leaves the watcher polling; a dropped socket is not reopened: polling carries on. */
   async #subscribe(url: string): Promise<void> {

@@ -33,7 +33,7 @@ export async function runKeeper(argv: string[], config: ScanConfig): Promise<num
     import('@google/adk'),
   ]);
   adk.setLogLevel(adk.LogLevel.WARN); // ADK's info lines would interleave with the activity feed
-  const keeper = new KeeperService({ market, store, sources: ALL_SOURCES, config, settings, pollMs: Number(config.env.NECTO_POLL_MS || 200) });
+  const keeper = new KeeperService({ market, store, sources: ALL_SOURCES, config, settings });
   if (!argv.includes('--quiet')) keeper.activity.subscribe((event) => process.stdout.write(`${formatActivity(event)}\n`));
   const asker = createAsker({ toolkit: keeper.toolkit, env: config.env });
   const api = await startKeeperApi(store, {

@@ -29,7 +29,8 @@ export type KeeperDeps = {
   config: ScanConfig;
   settings: KeeperSettings;
   activity?: ActivityLog;
-  pollMs: number;
+  /** How often the head is polled without a WebSocket, ms; the market's NECTO_POLL_MS by default. */
+  pollMs?: number;
   prepareQuotes?: RouteDeps['prepareQuotes'];
 };
 
@@ -37,6 +38,17 @@ export type KeeperDeps = {
 type Waiting = { firstSeen: number; nextAttempt: number; attempts: number };
 /** A routed job being watched: when it is next checked. */
 type Watched = { nextCheck: number };
+
+/** The contract call each acting tool posts (route_job posts markUnroutable when no offer fits). */
+const CALL_OF_TOOL: Record<string, string> = { route_job: 'route', reroute_job: 'reroute', expire_job: 'expire' };
+/** How an action's outcome shows in the feed; held and the rest are decisions. */
+const KIND_OF_OUTCOME: Record<string, ActivityKind> = {
+  routed: 'routed',
+  unroutable: 'unroutable',
+  rerouted: 'rerouted',
+  skipped: 'skipped',
+  refused: 'error',
+};
 
 const MAX_CONCURRENT_ORDERS = 64;
 const SWEEP_CONCURRENCY = 16;
@@ -85,6 +97,10 @@ export class KeeperService {
     this.#run = createKeeperRunner(new KeeperAgent(keeperAgentTools(this.toolkit)));
   }
 
+  get #pollMs(): number {
+    return this.#deps.pollMs ?? this.#deps.market.pollMs;
+  }
+
   /** Sweeps the market (every job not yet routed is routed; routed ones are watched), then
    *  follows new blocks. Resolves once the sweep's jobs are queued. */
   async start(): Promise<void> {
@@ -98,7 +114,7 @@ export class KeeperService {
         client: market.client,
         address: market.address,
         afterBlock: head,
-        pollMs: this.#deps.pollMs,
+        pollMs: this.#pollMs,
         webSocketUrl: webSocketUrlFor(market.rpcUrl, this.#deps.config.env),
       },
       {
@@ -115,7 +131,7 @@ export class KeeperService {
       },
     );
     await this.#watcher.start();
-    this.#emit('service', `Watching the market by ${this.#watcher.transport === 'websocket' ? 'WebSocket new-head subscription' : `polling every ${this.#deps.pollMs} ms`}`);
+    this.#emit('service', `Watching the market by ${this.#watcher.transport === 'websocket' ? 'WebSocket new-head subscription' : `polling every ${this.#pollMs} ms`}`);
     this.#started = true;
     this.#timer = setInterval(() => this.#pump(), 1000);
     this.#pump();
@@ -311,14 +327,14 @@ export class KeeperService {
       }
       const outcome = String(response.outcome);
       if (response.txHash) {
-        this.#emit('tx', `Posted ${name === 'route_job' ? (outcome === 'unroutable' ? 'markUnroutable' : 'route') : name === 'expire_job' ? 'expire' : 'reroute'} ${String(response.txHash)} in block ${String(response.blockNumber)}`, id, {
+        const call = name === 'route_job' && outcome === 'unroutable' ? 'markUnroutable' : CALL_OF_TOOL[name ?? ''];
+        this.#emit('tx', `Posted ${call} ${String(response.txHash)} in block ${String(response.blockNumber)}`, id, {
           txHash: response.txHash,
           blockNumber: response.blockNumber,
           root: response.root,
         });
       }
-      const kind: ActivityKind =
-        outcome === 'routed' ? 'routed' : outcome === 'unroutable' ? 'unroutable' : outcome === 'rerouted' ? 'rerouted' : outcome === 'skipped' ? 'skipped' : outcome === 'refused' ? 'error' : 'decision';
+      const kind = KIND_OF_OUTCOME[outcome] ?? 'decision';
       this.#emit(kind, String(response.summary), id, { outcome, ...(response.root ? { root: response.root } : {}) });
     }
   }

@@ -61,11 +61,6 @@ export class ScanCache {
     return this.#cached && { scannedAt: this.#cached.scannedAt, sources: this.#cached.result.sources };
   }
 
-  /** Forgets the cached scan: the next view scans again. */
-  invalidate(): void {
-    this.#cached = undefined;
-  }
-
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;

@@ -12,7 +12,7 @@ import type { DecisionStore } from '../decision/store.ts';
 import { decide } from '../engine/index.ts';
 import { formatPrice, MICRO } from '../normalize.ts';
 import { quoteKey } from '../quote.ts';
-import { rerouteJob, routeJob } from '../route-job.ts';
+import { decisionTime, rerouteJob, routeJob } from '../route-job.ts';
 import type { RerouteOutcome, RouteDeps, RouteOutcome, RouteStep, ScanView } from '../route-job.ts';
 import type { ScanConfig, SourceStatus } from '../scan.ts';
 import type { Source } from '../sources/source.ts';
@@ -136,9 +136,6 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
   return toolkit;
 }
 
-function decisionTime(view: ScanView): number {
-  return view.result.mode === 'snapshot' ? view.result.now : view.result.now + view.ageSeconds;
-}
 
 function routingAction(outcome: RouteOutcome, settings: KeeperSettings, firstSeen: number): RoutingAction {
   const jobId = outcome.jobId.toString();
