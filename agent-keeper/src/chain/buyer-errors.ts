@@ -4,8 +4,8 @@ import { BaseError, ContractFunctionRevertedError, decodeErrorResult } from 'vie
 import type { Abi, Address, Hex } from 'viem';
 import { localUsdcAbi, teamAccessAbi } from '@necto/contracts';
 import { formatPrice } from '../normalize.ts';
-import { JOB_STATUS } from './market.ts';
-import type { OnchainJob } from './market.ts';
+import { JOB_STATUS } from './jobs.ts';
+import type { OnchainJob } from './jobs.ts';
 import { rpcErrorMessage } from './offers.ts';
 
 export type RevertContext = {

@@ -4,16 +4,11 @@
 import {
   createPublicClient,
   createWalletClient,
-  domainSeparator,
-  hashTypedData,
   http,
-  keccak256,
   parseEventLogs,
   parseSignature,
-  stringToHex,
-  zeroAddress,
 } from 'viem';
-import type { Address, Hex, LocalAccount, TypedDataDomain } from 'viem';
+import type { Address, Hex, LocalAccount } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { localUsdcAbi, nectoMarketAbi } from '@necto/contracts';
 import { nectoMarketAddress } from '../sources/necto.ts';
@@ -24,38 +19,16 @@ import { decodeJob } from './jobs.ts';
 import type { RawJob } from './jobs.ts';
 import { ChainError, JOB_STATUS, LOCAL_CHAIN_ID } from './market.ts';
 import type { JobStatus, OnchainJob } from './market.ts';
-import { ONCHAIN_PRICING, ascii, rpcErrorMessage } from './offers.ts';
-import type { OnchainPricing } from './offers.ts';
+import { JOB_ACTION, PERMIT_TYPES, depositFor, jobRequest } from './job-request.ts';
+import { permitDomain, signJobAction } from './signatures.ts';
+import type { JobTerms } from './job-request.ts';
+import { ascii, rpcErrorMessage } from './offers.ts';
 
 export type { OnchainJob };
 
 /** anvil's default mnemonic; on chain 31337 its account 9 is the seeded buyer (script/Seed.s.sol). */
 export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 export const SEEDED_BUYER_INDEX = 9;
-
-/** The contract's Area enum, by value. */
-export const ONCHAIN_AREAS = [undefined, 'NA', 'SA', 'EU', 'APAC', 'MEA'] as const;
-export type OnchainArea = Exclude<(typeof ONCHAIN_AREAS)[number], undefined>;
-
-/** What a buyer asks for, in the contract's units (micro-USD, whole hours, seconds). */
-export type JobTerms = {
-  /** Canonical id, e.g. "H100-80G": stored as bytes16. */
-  gpuModel: string;
-  gpuCount: number;
-  minVramGb: number;
-  hours: number;
-  country?: string;
-  area?: OnchainArea;
-  excludedPricing: readonly OnchainPricing[];
-  workloadURI: string;
-  maxPricePerGpuHour: bigint;
-  reviewSeconds: number;
-  rerouteOptIn: boolean;
-  /** Tracked jobs only; 0 = funded by the buyer. */
-  teamId: number;
-  /** Untracked jobs: the job key's address, which alone controls the job. */
-  jobKey?: Address;
-};
 
 export type Funding = 'permit' | 'approve' | 'team';
 
@@ -90,10 +63,6 @@ export type Buyer = {
   cancel(jobId: bigint, jobKey?: Hex): Promise<CancelOutcome>;
 };
 
-/** The deposit the market escrows: max price x GPUs x hours, USDC base units. */
-export function depositFor(terms: Pick<JobTerms, 'maxPricePerGpuHour' | 'gpuCount' | 'hours'>): bigint {
-  return terms.maxPricePerGpuHour * BigInt(terms.gpuCount) * BigInt(terms.hours);
-}
 
 /** Connects to NECTO_RPC_URL (local anvil by default) as NECTO_BUYER_KEY (the seeded buyer locally). */
 export async function connectBuyer(env: NodeJS.ProcessEnv = process.env): Promise<Buyer> {
@@ -148,38 +117,10 @@ export async function connectBuyer(env: NodeJS.ProcessEnv = process.env): Promis
     return decodeJob(jobId, raw);
   };
 
-  const permitDomain = async (): Promise<TypedDataDomain | undefined> => {
-    const [domain, separator] = await Promise.all([
-      tokenDomain(),
-      reader.readContract({ address: usdc, abi: localUsdcAbi, functionName: 'DOMAIN_SEPARATOR' }).catch(() => undefined),
-    ]);
-    // A token whose separator we cannot reproduce would reject the permit: approve instead.
-    if (!domain || (separator && domainSeparator({ domain }) !== separator)) return undefined;
-    return domain;
-  };
-
-  const tokenDomain = async (): Promise<TypedDataDomain | undefined> => {
-    try {
-      const [, name, version, domainChainId, verifyingContract] = await reader.readContract({
-        address: usdc,
-        abi: localUsdcAbi,
-        functionName: 'eip712Domain',
-      });
-      return { name, version, chainId: Number(domainChainId), verifyingContract };
-    } catch {
-      // Tokens without EIP-5267 (USDC itself) expose name() and version().
-      const [name, version] = await Promise.all([
-        reader.readContract({ address: usdc, abi: localUsdcAbi, functionName: 'name' }),
-        reader.readContract({ address: usdc, abi: TOKEN_VERSION_ABI, functionName: 'version' }),
-      ]).catch(() => [undefined, undefined]);
-      return name && version ? { name, version, chainId, verifyingContract: usdc } : undefined;
-    }
-  };
-
   /** An EIP-2612 permit for exactly the deposit, or undefined when the token takes none. */
   const signPermit = async (value: bigint) => {
     const [domain, nonce] = await Promise.all([
-      permitDomain(),
+      permitDomain(reader, usdc, chainId),
       reader.readContract({ address: usdc, abi: localUsdcAbi, functionName: 'nonces', args: [account.address] }).catch(() => undefined),
     ]);
     if (!domain || nonce === undefined) return undefined;
@@ -293,7 +234,7 @@ export async function connectBuyer(env: NodeJS.ProcessEnv = process.env): Promis
       if (jobKey) {
         const key = privateKeyToAccount(jobKey);
         const deadline = BigInt((await chainTime()) + SIGNATURE_LIFETIME_SECONDS);
-        const signature = await signJobAction(key, { jobId, action: JOB_ACTION.Cancel, recipient: account.address, deadline });
+        const signature = await signJobAction(reader, market, key, { jobId, action: JOB_ACTION.Cancel, recipient: account.address, deadline });
         functionName = 'cancelWithSig';
         args = [jobId, account.address, deadline, signature];
       } else {
@@ -314,31 +255,6 @@ export async function connectBuyer(env: NodeJS.ProcessEnv = process.env): Promis
       };
     },
   };
-
-  /** Signs JobAction as the market's own EIP-712 domain defines it, and checks the market computes
-   *  the same digest: a signature the contract would not recover is never sent. */
-  async function signJobAction(
-    key: LocalAccount,
-    message: { jobId: bigint; action: number; recipient: Address; deadline: bigint },
-  ): Promise<Hex> {
-    const [, name, version, domainChainId, verifyingContract] = await reader.readContract({
-      address: market,
-      abi: nectoMarketAbi,
-      functionName: 'eip712Domain',
-    });
-    const domain = { name, version, chainId: Number(domainChainId), verifyingContract };
-    const typed = { domain, types: JOB_ACTION_TYPES, primaryType: 'JobAction', message } as const;
-    const onchain = await reader.readContract({
-      address: market,
-      abi: nectoMarketAbi,
-      functionName: 'jobActionDigest',
-      args: [message.jobId, message.action, message.recipient, message.deadline],
-    });
-    if (hashTypedData(typed) !== onchain) {
-      throw new ChainError(`the market at ${market} hashes JobAction differently from this CLI: nothing signed or sent`);
-    }
-    return key.signTypedData(typed);
-  }
 }
 
 /** NECTO_BUYER_KEY, checked before anything is asked of the chain. */
@@ -358,61 +274,8 @@ function buyerAccount(key: Hex | undefined, chainId: number): LocalAccount {
   throw new ConfigError(`NECTO_BUYER_KEY is required on chain ${chainId}: the buyer's 0x-prefixed 32-byte private key`);
 }
 
-/** The contract's JobRequest struct for these terms. */
-function jobRequest(terms: JobTerms) {
-  return {
-    spec: {
-      gpuModel: stringToHex(terms.gpuModel, { size: 16 }),
-      gpuCount: terms.gpuCount,
-      minVramGb: terms.minVramGb,
-      country: terms.country ? stringToHex(terms.country, { size: 2 }) : '0x0000',
-      area: terms.area ? ONCHAIN_AREAS.indexOf(terms.area) : 0,
-      excludedPricing: terms.excludedPricing.reduce((bits, p) => bits | (1 << ONCHAIN_PRICING.indexOf(p)), 0),
-      hoursRequested: terms.hours,
-      workloadURI: terms.workloadURI,
-      // Pins the workload reference, as the seeded jobs do.
-      workloadHash: keccak256(stringToHex(terms.workloadURI)),
-    },
-    maxPricePerGpuHour: terms.maxPricePerGpuHour,
-    mode: terms.jobKey ? 1 : 0,
-    teamId: terms.teamId,
-    reviewSeconds: terms.reviewSeconds,
-    rerouteOptIn: terms.rerouteOptIn,
-    jobKey: terms.jobKey ?? zeroAddress,
-  } as const;
-}
-
-
-
-
 const RECEIPT_POLL_MS = 250;
 
 /** A permit or a cancel signature outlives a slow confirmation, not much more. */
 const PERMIT_LIFETIME_SECONDS = 3600;
 const SIGNATURE_LIFETIME_SECONDS = 3600;
-
-const JOB_ACTION = { Cancel: 0, ClaimRefund: 1 } as const;
-
-const PERMIT_TYPES = {
-  Permit: [
-    { name: 'owner', type: 'address' },
-    { name: 'spender', type: 'address' },
-    { name: 'value', type: 'uint256' },
-    { name: 'nonce', type: 'uint256' },
-    { name: 'deadline', type: 'uint256' },
-  ],
-} as const;
-
-const JOB_ACTION_TYPES = {
-  JobAction: [
-    { name: 'jobId', type: 'uint256' },
-    { name: 'action', type: 'uint8' },
-    { name: 'recipient', type: 'address' },
-    { name: 'deadline', type: 'uint256' },
-  ],
-} as const;
-
-/** USDC (FiatToken v2) has version() but no EIP-5267 eip712Domain(). */
-const TOKEN_VERSION_ABI = [
-  { type: 'function', name: 'version', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'string' }] },
-] as const;

@@ -2,8 +2,8 @@
 // naming the flag; amounts are parsed from their digits, never through a float.
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { ONCHAIN_AREAS } from '../chain/buyer.ts';
-import type { JobTerms, OnchainArea } from '../chain/buyer.ts';
+import { ONCHAIN_AREAS } from '../chain/job-request.ts';
+import type { JobTerms, OnchainArea } from '../chain/job-request.ts';
 import { ONCHAIN_PRICING } from '../chain/offers.ts';
 import type { OnchainPricing } from '../chain/offers.ts';
 import { GPU_MODEL_IDS, memoryOf, resolveGpuModel } from '../gpu-models.ts';

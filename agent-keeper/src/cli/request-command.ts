@@ -2,8 +2,10 @@
 // With --untracked the job key is on disk before anything is sent, so no mined job is ever left
 // without the only key that controls it.
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { connectBuyer, depositFor } from '../chain/buyer.ts';
-import type { Buyer, Funding, JobTerms } from '../chain/buyer.ts';
+import { connectBuyer } from '../chain/buyer.ts';
+import type { Buyer, Funding } from '../chain/buyer.ts';
+import { depositFor } from '../chain/job-request.ts';
+import type { JobTerms } from '../chain/job-request.ts';
 import { usdc } from '../chain/buyer-errors.ts';
 import { ChainError } from '../chain/market.ts';
 import type { OnchainJob } from '../chain/market.ts';

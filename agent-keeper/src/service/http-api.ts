@@ -16,6 +16,7 @@ import { MICRO } from '../normalize.ts';
 import { ConfigError } from '../scan.ts';
 import type { ActivityEvent, ActivityLog } from './activity.ts';
 import { DEFAULT_APP_ORIGINS } from './keeper-config.ts';
+import type { MarketBoard } from './market-board.ts';
 
 const STATUS_OF_FAILURE = { 'not-found': 404, invalid: 400, integrity: 502, storage: 503 } as const;
 const HEARTBEAT_MS = 15_000;
@@ -26,6 +27,8 @@ export type KeeperBackend = {
   toolkit: KeeperToolkit;
   activity: ActivityLog;
   health(): { ready: boolean; chain: { ok: boolean }; [key: string]: unknown };
+  /** Every quote of the current scan, for the market table. */
+  market(): Promise<MarketBoard>;
   asker?: Asker;
 };
 
@@ -74,6 +77,7 @@ export async function startKeeperApi(store: DecisionStore, options: KeeperApiOpt
     const decision = /^\/decisions\/([^/]+)$/.exec(path);
     if (decision) return serveDecision(decision[1] as string, response);
     if (!keeper) throw new HttpError(404, `no route ${path}: this server only serves GET /decisions/:root and /health (run \`necto keeper\` for the rest)`);
+    if (path === '/market') return json(response, 200, await keeper.market());
     if (path === '/quotes') return json(response, 200, await keeper.toolkit.compareProviders(quoteSpec(url.searchParams), limitOf(url.searchParams)));
     if (path === '/activity') return stream(request, response, url);
     const job = /^\/jobs\/([^/]+)(\/activity)?$/.exec(path);
@@ -82,7 +86,7 @@ export async function startKeeperApi(store: DecisionStore, options: KeeperApiOpt
       if (job[2]) return stream(request, response, url, id);
       return json(response, 200, await keeper.toolkit.jobStatus(BigInt(id)).catch(chainNotFound));
     }
-    throw new HttpError(404, `no route ${path} (GET /quotes, /jobs/:id, /jobs/:id/activity, /activity, /decisions/:root, /health; POST /ask)`);
+    throw new HttpError(404, `no route ${path} (GET /market, /quotes, /jobs/:id, /jobs/:id/activity, /activity, /decisions/:root, /health; POST /ask)`);
   }
 
   function health(response: ServerResponse): void {

@@ -19,6 +19,8 @@ import type { ActivityKind } from './activity.ts';
 import type { KeeperSettings } from './keeper-config.ts';
 import { sellerTrackRecords } from '../seller-track-records.ts';
 import { ScanCache } from './scan-cache.ts';
+import { marketBoard } from './market-board.ts';
+import type { MarketBoard } from './market-board.ts';
 import { createKeeperToolkit, sourceLine } from './toolkit.ts';
 import type { KeeperActions } from './toolkit.ts';
 
@@ -145,6 +147,12 @@ export class KeeperService {
   }
 
   /** Requested jobs not yet routed or given up on, and whether the chain answers. */
+  /** Every quote of the current scan (the cached external one, Necto's sellers read now). */
+  async market(): Promise<MarketBoard> {
+    const view = await this.scans.view(this.#deps.market.rpcUrl);
+    return marketBoard(view, this.#deps.sources, Math.floor(Date.now() / 1000));
+  }
+
   health() {
     return {
       ready: this.#started,

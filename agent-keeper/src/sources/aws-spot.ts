@@ -73,6 +73,7 @@ export function createAwsSpotSource(options: AwsSpotOptions = {}): Source {
   return {
     id: 'aws-spot',
     label: 'AWS EC2 Spot',
+    capacity: 'unreported',
     liveBaseUrl: LIVE_BASE_URL,
     urlEnv: 'NECTO_AWS_URL',
     keyEnv: ['AWS_ACCESS_KEY_ID'],

@@ -35,6 +35,7 @@ type Market = z.infer<typeof Markets>[number];
 export const nosana: Source = {
   id: 'nosana',
   label: 'Nosana',
+  capacity: 'unreported',
   liveBaseUrl: 'https://api.nosana.com',
   urlEnv: 'NECTO_NOSANA_URL',
   async fetchQuotes(context: SourceContext): Promise<SourceResult> {

@@ -51,6 +51,7 @@ const RateTable = z.object({
 export const render: Source = {
   id: 'render',
   label: 'Render Network',
+  capacity: 'unreported',
   liveBaseUrl: BUNDLED_TABLE,
   urlEnv: 'NECTO_RENDER_URL',
   async fetchQuotes(context: SourceContext): Promise<SourceResult> {

@@ -37,6 +37,9 @@ export type Source = {
   urlEnv: string;
   /** Env variables of which one must hold an API key; without it the source is skipped. */
   keyEnv?: readonly string[];
+  /** 'unreported' when the source publishes prices but no capacity (a spot price, a rate table):
+   *  its quotes' availableGpus is a placeholder, and the market shows availability as unknown. */
+  capacity?: 'reported' | 'unreported';
   fetchQuotes(context: SourceContext): Promise<SourceResult>;
 };
 

@@ -106,7 +106,7 @@ test('the keeper service on anvil, and its faults', { timeout: READY_TIMEOUT_MS 
     const { createAsker } = await import('../../src/agent/ask-agent.ts');
     const api = await startKeeperApi(run.store, {
       port: 0,
-      keeper: { toolkit: run.keeper.toolkit, activity: run.keeper.activity, health: () => run.keeper.health(), asker: createAsker({ toolkit: run.keeper.toolkit, env: {} }) },
+      keeper: { toolkit: run.keeper.toolkit, activity: run.keeper.activity, health: () => run.keeper.health(), market: () => run.keeper.market(), asker: createAsker({ toolkit: run.keeper.toolkit, env: {} }) },
     });
     try {
       const quotes = await (await fetch(`${api.url}/quotes?gpu=H100&count=1&hours=2&maxPrice=3&exclude=spot`)).json();
