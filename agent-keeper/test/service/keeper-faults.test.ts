@@ -101,7 +101,7 @@ test('the keeper service on anvil, and its faults', { timeout: READY_TIMEOUT_MS 
     }
   });
 
-  await t.test('the HTTP API: quotes with ages, job status, the activity stream, health, /ask without a model', async () => {
+  await t.test('the HTTP API: quotes with ages, the market board, job status, the activity stream, health, /ask without a model', async () => {
     const run = await startKeeper(world);
     const { createAsker } = await import('../../src/agent/ask-agent.ts');
     const api = await startKeeperApi(run.store, {
@@ -115,6 +115,11 @@ test('the keeper service on anvil, and its faults', { timeout: READY_TIMEOUT_MS 
       assert.notEqual(quotes.chosen.pricingModel, 'spot');
       assert.ok(quotes.ranking.every((q: { ageSeconds: number }) => Number.isInteger(q.ageSeconds) && q.ageSeconds >= 0));
       assert.equal(quotes.providers, 'snapshot');
+
+      const board = await (await fetch(`${api.url}/market`)).json();
+      assert.ok(board.rows.length > 50, `the snapshot's quotes and the Necto sellers: ${board.rows.length}`);
+      assert.ok(board.rows.some((r: { source: string }) => r.source === 'necto'));
+      assert.ok(board.snapshotRecordedAt > 0);
 
       const bad = await fetch(`${api.url}/quotes?gpu=H100&count=-2`);
       assert.equal(bad.status, 400);
