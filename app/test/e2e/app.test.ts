@@ -1,0 +1,238 @@
+// The app end to end: headless Debian Chromium against a full local stack (anvil, indexer, keeper,
+// app server), with the dev wallet (anvil's accounts) and no extension. Screenshots of every page at
+// both viewport sizes go to app/test/e2e/artifacts/.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { nectoMarketAbi } from '@necto/contracts';
+import { createPublicClient, http } from 'viem';
+import type { Browser, Page } from 'playwright-core';
+import { freePort, startStack } from '../../../script/test/stack.ts';
+import type { Stack } from '../../../script/test/stack.ts';
+import { appConfigFromEnv } from '../../server/app-config.ts';
+import { startAppServer } from '../../server/serve.ts';
+import type { AppServer } from '../../server/serve.ts';
+import { VIEWPORTS, launchBrowser, openPage } from './browser.ts';
+import { startTamperingKeeper } from './tamper-proxy.ts';
+
+const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
+const ROUTED_MS = 30_000;
+
+type World = {
+  stack: Stack;
+  browser: Browser;
+  appUrl: string;
+  allowed: string[];
+  rpcUrl: string;
+  market: `0x${string}`;
+  tamperedApp: AppServer;
+  tamperingKeeper: Awaited<ReturnType<typeof startTamperingKeeper>>;
+};
+
+let world: World;
+const outsideRequests: string[] = [];
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const [anvil, indexer, keeper, app] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const deploymentsDir = 'deployments/.test-e2e';
+  const stack = startStack(anvil, deploymentsDir, {
+    NECTO_INDEXER_PORT: String(indexer),
+    KEEPER_API_PORT: String(keeper),
+    NECTO_APP_PORT: String(app),
+  });
+  await stack.ready;
+  const deployment = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../..', deploymentsDir, '31337.json'), 'utf8'));
+  const rpcUrl = `http://127.0.0.1:${anvil}`;
+  const keeperUrl = `http://127.0.0.1:${keeper}`;
+  const tamperingKeeper = await startTamperingKeeper(keeperUrl);
+  const tamperedApp = await startAppServer(
+    appConfigFromEnv({ NECTO_ANVIL_PORT: String(anvil), NECTO_INDEXER_PORT: String(indexer), KEEPER_URL: tamperingKeeper.url, NECTO_MARKET_ADDRESS: deployment.contracts.NectoMarket, NECTO_USDC_ADDRESS: deployment.contracts.USDC, NECTO_TEAM_ACCESS_ADDRESS: deployment.contracts.TeamAccess }),
+    { port: 0 },
+  );
+  world = {
+    stack,
+    browser: await launchBrowser(),
+    appUrl: `http://127.0.0.1:${app}`,
+    allowed: [`http://127.0.0.1:${app}`, rpcUrl, `http://127.0.0.1:${indexer}`, keeperUrl, tamperedApp.url, tamperingKeeper.url],
+    rpcUrl,
+    market: deployment.contracts.NectoMarket,
+    tamperedApp,
+    tamperingKeeper,
+  };
+});
+
+after(async () => {
+  await world?.browser.close();
+  await world?.tamperedApp.close();
+  await world?.tamperingKeeper.close();
+  if (world?.stack) {
+    world.stack.child.kill('SIGINT');
+    await world.stack.exited;
+  }
+  assert.deepEqual(outsideRequests, [], 'the app asked a host other than the indexer, the keeper and the RPC');
+});
+
+async function open(path: string, viewport: keyof typeof VIEWPORTS = 'desktop', base = world.appUrl): Promise<Page> {
+  const { page, outside, consoleErrors } = await openPage(world.browser, VIEWPORTS[viewport], world.allowed);
+  page.on('close', () => {
+    outsideRequests.push(...outside);
+    const unexpected = consoleErrors.filter((e) => !/Failed to load resource|ERR_CONNECTION/.test(e));
+    if (unexpected.length) console.error(`console errors on ${path}:`, unexpected);
+  });
+  await page.goto(`${base}${path}`);
+  return page;
+}
+
+async function connectDevWallet(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await page.getByTestId('connect-dev').click();
+  await page.getByTestId('wallet-address').waitFor();
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+function chain() {
+  return createPublicClient({ transport: http(world.rpcUrl) });
+}
+
+async function jobCount(): Promise<bigint> {
+  return chain().readContract({ address: world.market, abi: nectoMarketAbi, functionName: 'jobCount' });
+}
+
+async function submitJob(page: Page): Promise<string> {
+  await page.getByTestId('submit').click();
+  await page.getByTestId('routed').waitFor({ timeout: ROUTED_MS });
+  const href = await page.getByTestId('open-job').getAttribute('href');
+  return href!.split('/').pop()!;
+}
+
+async function verdict(page: Page): Promise<string> {
+  const locator = page.getByTestId('verify-verdict');
+  await locator.waitFor({ timeout: ROUTED_MS });
+  return (await locator.textContent())!.trim();
+}
+
+describe('the market', () => {
+  test('lists every source quote, says it is a snapshot, filters into the URL', async () => {
+    const page = await open('/');
+    await page.getByTestId('quotes').waitFor();
+    await page.getByTestId('snapshot-banner').waitFor();
+    const count = await page.getByTestId('quote-count').textContent();
+    const [, shownAll, total] = /(\d+) of (\d+) quotes/.exec(count!)!;
+    assert.equal(shownAll, total);
+    assert.ok(Number(total) > 50, `expected the snapshot's quotes, got ${total}`);
+    await page.getByLabel('GPU', { exact: true }).selectOption('H100-80G');
+    await page.waitForURL(/gpu=H100-80G/);
+    const filtered = /(\d+) of/.exec((await page.getByTestId('quote-count').textContent())!)![1];
+    assert.ok(Number(filtered) > 0 && Number(filtered) < Number(total));
+    const models = await page.locator('[data-testid=quotes] tbody tr td:nth-child(3)').allTextContents();
+    assert.ok(models.every((m) => m.startsWith('H100-80G')), models.join(', '));
+    await page.goto(`${world.appUrl}/`);
+    await shoot(page, 'market-desktop');
+    await page.close();
+    const phone = await open('/', 'phone');
+    await phone.getByTestId('quotes').waitFor();
+    await shoot(phone, 'market-phone');
+    await phone.close();
+  });
+});
+
+describe('a buyer', () => {
+  test('invalid inputs show field errors and send nothing', async () => {
+    const page = await open('/jobs/new');
+    await connectDevWallet(page);
+    const before = await jobCount();
+    await page.getByLabel('GPUs').fill('-1');
+    await page.getByLabel('Max $/GPU-hour').fill('abc');
+    await page.getByLabel('Review window (minutes)').fill('90');
+    await page.getByLabel('Country (ISO code)').fill('Z9');
+    await page.getByTestId('submit').click();
+    assert.match((await page.getByTestId('field-error-job-count').textContent())!, /at least 1 \(got -1\)/);
+    assert.match((await page.getByTestId('field-error-job-maxPrice').textContent())!, /price above \$0/);
+    assert.match((await page.getByTestId('field-error-job-reviewMinutes').textContent())!, /at most 60/);
+    assert.match((await page.getByTestId('field-error-job-country').textContent())!, /ISO country code/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'job-count');
+    await shoot(page, 'new-job-errors-desktop');
+    assert.equal(await jobCount(), before, 'a job was requested from an invalid form');
+    await page.close();
+  });
+
+  test('submits a Tracked job, sees it routed, and Verify Decision passes during the review window', async () => {
+    const page = await open('/jobs/new');
+    await connectDevWallet(page);
+    await page.getByTestId('best-quote').waitFor();
+    await shoot(page, 'new-job-desktop');
+    const id = await submitJob(page);
+    await shoot(page, 'new-job-routed-desktop');
+    await page.getByTestId('open-job').click();
+    await page.getByTestId('review-countdown').waitFor();
+    assert.match(await verdict(page), /✔ Verified/);
+    assert.equal(await page.getByTestId('job-status').textContent(), 'Routed');
+    await shoot(page, 'job-tracked-desktop');
+    await page.close();
+    const phone = await open(`/jobs/${id}`, 'phone');
+    assert.match(await verdict(phone), /✔ Verified/);
+    await shoot(phone, 'job-tracked-phone');
+    await phone.close();
+  });
+
+  test('submits an Untracked job with a downloaded key, verifies it, and cancels it with the key', async () => {
+    const page = await open('/jobs/new');
+    await connectDevWallet(page);
+    await page.getByLabel(/Untracked/).check();
+    await page.getByTestId('submit').click(); // creates the key; nothing is sent yet
+    const before = await jobCount();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('download-key').click();
+    const file = await download;
+    assert.match(file.suggestedFilename(), /^necto-job-key-0x[0-9a-fA-F]{40}\.json$/);
+    const key = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+    assert.equal(await jobCount(), before, 'a job was requested before the key was saved');
+    await page.getByTestId('key-saved').check();
+    await shoot(page, 'new-job-untracked-key-desktop');
+    const id = await submitJob(page);
+    const job = await chain().readContract({ address: world.market, abi: nectoMarketAbi, functionName: 'getJob', args: [BigInt(id)] });
+    assert.equal(job.controller.toLowerCase(), key.address.toLowerCase(), 'the key, not the wallet, controls the job');
+    await page.getByTestId('open-job').click();
+    assert.match(await verdict(page), /✔ Verified/);
+    await page.getByTestId('cancel-job').click();
+    await page.getByText('Cancel the job: confirmed').waitFor({ timeout: ROUTED_MS });
+    await page.getByTestId('job-status').filter({ hasText: 'Cancelled' }).waitFor({ timeout: ROUTED_MS });
+    await page.getByTestId('amount-refunded').filter({ hasNotText: /^0\.00/ }).waitFor({ timeout: ROUTED_MS });
+    assert.equal(await page.getByTestId('amount-refunded').textContent(), await page.getByTestId('amount-escrowed').textContent());
+    await shoot(page, 'job-untracked-cancelled-desktop');
+    await page.close();
+
+    const jobs = await open('/jobs');
+    await connectDevWallet(jobs);
+    await jobs.getByTestId('untracked-jobs').getByRole('link', { name: `Job ${id}` }).waitFor();
+    await jobs.getByTestId('tracked-jobs').waitFor();
+    await shoot(jobs, 'my-jobs-desktop');
+    await jobs.close();
+    const phone = await open('/jobs', 'phone');
+    await phone.getByTestId('untracked-jobs').waitFor();
+    await shoot(phone, 'my-jobs-phone');
+    await phone.close();
+    const newPhone = await open('/jobs/new', 'phone');
+    await newPhone.getByTestId('best-quote').waitFor();
+    await shoot(newPhone, 'new-job-phone');
+    await newPhone.close();
+  });
+
+  test('a tampered record served by the keeper shows "Not verified" naming the failing check', async () => {
+    const page = await open('/jobs/1', 'desktop', world.tamperedApp.url);
+    await page.getByTestId('decision-root').filter({ hasText: /^0x/ }).waitFor({ timeout: ROUTED_MS });
+    const button = page.getByTestId('verify-decision');
+    if (await button.isVisible()) await button.click();
+    const text = await verdict(page);
+    assert.match(text, /✘ Not verified/);
+    assert.match(text, /Failed: .*0G root/, 'the failing check is named');
+    assert.ok(world.tamperingKeeper.tampered.length > 0, 'the tampering keeper served no record');
+    await shoot(page, 'job-tampered-desktop');
+    await page.close();
+  });
+});
