@@ -2,9 +2,11 @@
 // built, then runs until Ctrl-C or SIGTERM and stops everything it started.
 // Environment: NECTO_ANVIL_PORT (default 8545), DEPLOYMENTS_DIR (default deployments),
 // NECTO_INDEXER=on|off and NECTO_INDEXER_PORT (default 42069), DATABASE_URL (indexer on PostgreSQL),
-// NECTO_KEEPER=on|off and KEEPER_API_PORT (default 8788). Every port is checked free before anything
-// starts; "ready" is printed once the indexer has indexed the chain head and the keeper answers.
+// NECTO_KEEPER=on|off and KEEPER_API_PORT (default 8788), NECTO_APP=on|off and NECTO_APP_PORT (default
+// 5173). Every port is checked free before anything starts; "ready" is printed once the indexer has
+// indexed the chain head, the keeper answers and the app serves its /config.json.
 import { startAnvil } from './local-stack/anvil.ts';
+import { buildApp, staleBuildReason, startApp } from './local-stack/app.ts';
 import { ConfigError, readConfig } from './local-stack/config.ts';
 import type { StackConfig } from './local-stack/config.ts';
 import { broadcastScript, buildContracts } from './local-stack/forge.ts';
@@ -40,6 +42,16 @@ const steps: Step[] = [
     label: 'Starting the keeper (it routes the seeded jobs)',
     skip: (config) => config.keeperPort === undefined,
     run: async (stack) => stack.services.push(await startKeeper(stack.config, stack.config.keeperPort as number)),
+  },
+  {
+    label: 'Building the app (app/build is missing or older than its sources)',
+    skip: (config) => config.appPort === undefined || !staleBuildReason(),
+    run: (stack) => buildApp(stack.signal),
+  },
+  {
+    label: 'Starting the app',
+    skip: (config) => config.appPort === undefined,
+    run: async (stack) => stack.services.push(await startApp(stack.config, stack.config.appPort as number)),
   },
   {
     label: 'Waiting for every service to catch up with the chain',

@@ -17,7 +17,12 @@ export type StackConfig = {
   databaseUrl?: string;
   /** The keeper API's port, or undefined when NECTO_KEEPER=off. */
   keeperPort?: number;
+  /** The app server's port, or undefined when NECTO_APP=off. */
+  appPort?: number;
 };
+
+/** The app server's port when NECTO_APP_PORT is not set; the keeper's default CORS origins name it. */
+export const DEFAULT_APP_PORT = 5173;
 
 /** A port a service of this run listens on, with the variable that moves it. */
 export type ServicePort = { variable: string; port: number };
@@ -36,17 +41,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     ...(readSwitch(env, 'NECTO_INDEXER') && { indexerPort: readPort(env, 'NECTO_INDEXER_PORT', 42069) }),
     ...(env.DATABASE_URL && { databaseUrl: env.DATABASE_URL }),
     ...(readSwitch(env, 'NECTO_KEEPER') && { keeperPort: readPort(env, 'KEEPER_API_PORT', 8788) }),
+    ...(readSwitch(env, 'NECTO_APP') && { appPort: readPort(env, 'NECTO_APP_PORT', DEFAULT_APP_PORT) }),
   };
   assertDistinctPorts(servicePorts(config));
   return config;
 }
 
-/** Every port this run listens on: anvil's, and the indexer's and the keeper's when they are on. */
+/** Every port this run listens on: anvil's, and the indexer's, the keeper's and the app's when they are on. */
 export function servicePorts(config: StackConfig): ServicePort[] {
   return [
     { variable: 'NECTO_ANVIL_PORT', port: config.port },
     ...(config.indexerPort === undefined ? [] : [{ variable: 'NECTO_INDEXER_PORT', port: config.indexerPort }]),
     ...(config.keeperPort === undefined ? [] : [{ variable: 'KEEPER_API_PORT', port: config.keeperPort }]),
+    ...(config.appPort === undefined ? [] : [{ variable: 'NECTO_APP_PORT', port: config.appPort }]),
   ];
 }
 

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './config.ts';
+import { DEFAULT_APP_PORT, repoRoot } from './config.ts';
 import type { StackConfig } from './config.ts';
 import { portInUseMessage } from './ports.ts';
 import { getJson, pollUntil, within } from './probes.ts';
@@ -56,11 +56,19 @@ function keeperEnv(config: StackConfig, port: number): NodeJS.ProcessEnv {
     NECTO_PROVIDERS: process.env.NECTO_PROVIDERS || 'snapshot',
     KEEPER_API_PORT: String(port),
     ...deployedMarket(config),
+    ...appOrigins(config),
   };
   // The stack deploys with anvil's keeper account (forge.ts drops KEEPER_ADDRESS): a key exported
   // for another chain would sign for an account the local market does not know.
   delete env.KEEPER_PRIVATE_KEY;
   return env;
+}
+
+/** The keeper lets the app's default origins call its API (port 5173): the app on another port needs
+ * its own, unless NECTO_APP_ORIGINS says which. */
+function appOrigins({ appPort }: StackConfig): { NECTO_APP_ORIGINS?: string } {
+  if (process.env.NECTO_APP_ORIGINS || appPort === undefined || appPort === DEFAULT_APP_PORT) return {};
+  return { NECTO_APP_ORIGINS: `http://127.0.0.1:${appPort},http://localhost:${appPort}` };
 }
 
 /** The market the stack just deployed, from the deployments file Deploy wrote. */

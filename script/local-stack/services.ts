@@ -1,5 +1,5 @@
-// A long-running process the stack starts and must stop on exit (anvil, the indexer, the keeper;
-// the app later).
+// A long-running process the stack starts and must stop on exit (anvil, the indexer, the keeper,
+// the app server).
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 

@@ -1,4 +1,5 @@
-// The compact table printed once the stack is up: contracts, accounts, providers, team and jobs.
+// The compact table printed once the stack is up: contracts, accounts, providers, team and jobs,
+// then the app's URL.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './config.ts';
@@ -78,6 +79,10 @@ export function formatSummary(config: StackConfig): string {
           `review window ${seed.untrackedJob.reviewSeconds / 60} min (key in ${seedPath})`,
       ],
     ]),
+    // Last, right above the ready line: the one thing to open.
+    ...(config.appPort === undefined
+      ? []
+      : [`App: http://127.0.0.1:${config.appPort}  (open it in a browser; it uses this chain, indexer and keeper)`]),
   ].join('\n');
 }
 

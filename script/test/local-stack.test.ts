@@ -1,16 +1,17 @@
 // The local stack end to end: every port is checked before anything starts (a used one is one line
 // naming its variable); on free ports, `npm start`'s program deploys the contracts at the committed
-// local addresses, seeds the demo world, lets the keeper route the seeded jobs, calls itself ready
-// only once the indexer serves all of it, and leaves nothing running after Ctrl-C (SIGINT).
+// local addresses, seeds the demo world, lets the keeper route the seeded jobs, serves the app
+// pointed at all of it, calls itself ready only once the indexer serves all of it, and leaves
+// nothing running after Ctrl-C (SIGINT).
 // Then: a fresh build generates exactly the committed bindings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { join, resolve } from 'node:path';
-import { READY_TIMEOUT_MS, freePort, startStack } from './stack.ts';
+import { READY_TIMEOUT_MS, freePort, startFullStack, startStack } from './stack.ts';
 import { nectoMarketAbi } from '../../contracts/bindings/index.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -24,9 +25,14 @@ const PRICING = { Fixed: 0, Dynamic: 1, Token: 2, Spot: 3, Auction: 4 };
 /** The stack stops at its configuration, before any step: no forge, no anvil. */
 const CONFIG_FAILURE_TIMEOUT_MS = 20_000;
 
-for (const variable of ['NECTO_ANVIL_PORT', 'NECTO_INDEXER_PORT', 'KEEPER_API_PORT']) {
+for (const variable of ['NECTO_ANVIL_PORT', 'NECTO_INDEXER_PORT', 'KEEPER_API_PORT', 'NECTO_APP_PORT']) {
   test(`a used ${variable} is one line naming it, and nothing starts`, { timeout: CONFIG_FAILURE_TIMEOUT_MS }, async (t) => {
-    const ports = { NECTO_ANVIL_PORT: await freePort(), NECTO_INDEXER_PORT: await freePort(), KEEPER_API_PORT: await freePort() };
+    const ports = {
+      NECTO_ANVIL_PORT: await freePort(),
+      NECTO_INDEXER_PORT: await freePort(),
+      KEEPER_API_PORT: await freePort(),
+      NECTO_APP_PORT: await freePort(),
+    };
     const used = ports[variable as keyof typeof ports];
     const blocker = await occupy(used);
     t.after(() => blocker.close());
@@ -73,30 +79,23 @@ test('two services on one port is one line naming both variables', { timeout: CO
   );
 });
 
-test('NECTO_KEEPER takes "on" or "off" only', { timeout: CONFIG_FAILURE_TIMEOUT_MS }, async () => {
-  const failure = await stackFailure(await freePort(), { NECTO_KEEPER: 'yes' });
-  assert.equal(failure.code, 1, failure.output);
-  assert.equal(failure.output, 'NECTO_KEEPER must be "on" or "off", got "yes"\n');
-});
+for (const variable of ['NECTO_KEEPER', 'NECTO_APP']) {
+  test(`${variable} takes "on" or "off" only`, { timeout: CONFIG_FAILURE_TIMEOUT_MS }, async () => {
+    const failure = await stackFailure(await freePort(), { [variable]: 'yes' });
+    assert.equal(failure.code, 1, failure.output);
+    assert.equal(failure.output, `${variable} must be "on" or "off", got "yes"\n`);
+  });
+}
 
 test(
-  'the local stack deploys, seeds, routes the seeded jobs and stops cleanly',
+  'the local stack deploys, seeds, routes the seeded jobs, serves the app and stops cleanly',
   { timeout: READY_TIMEOUT_MS + 60_000 },
   async (t) => {
-    const port = await freePort();
-    const indexerPort = await freePort();
-    const keeperPort = await freePort();
-    const deploymentsDir = `deployments/.test-${process.pid}`;
     const started = performance.now();
-    const stack = startStack(port, deploymentsDir, {
-      NECTO_INDEXER_PORT: String(indexerPort),
-      KEEPER_API_PORT: String(keeperPort),
-    });
-    t.after(() => {
-      if (stack.child.exitCode === null && stack.child.signalCode === null) stack.child.kill('SIGKILL');
-      rmSync(join(root, deploymentsDir), { recursive: true, force: true });
-      rmSync(join(root, 'indexer/.ponder', `pglite-${indexerPort}`), { recursive: true, force: true });
-    });
+    const stack = await startFullStack();
+    t.after(() => stack.cleanup());
+    const { deploymentsDir } = stack;
+    const { anvil: port, indexer: indexerPort, keeper: keeperPort, app: appPort } = stack.ports as Required<typeof stack.ports>;
     await stack.ready;
     // Read at once, before anything else gives the indexer time to catch up.
     const indexed = await graphql(
@@ -130,6 +129,42 @@ test(
       assert.match(stack.output(), new RegExp(`Indexer GraphQL at http://127\\.0\\.0\\.1:${indexerPort}/graphql`));
       assert.match(stack.output(), new RegExp(`Keeper API at http://127\\.0\\.0\\.1:${keeperPort} `));
       assert.match(stack.output(), /Seeded jobs, routed by the keeper at start/);
+    });
+
+    await t.test('the summary ends with the app URL, right above the ready line', () => {
+      const lines = stack.output().trimEnd().split('\n');
+      const ready = lines.findIndex((line) => line.startsWith('Necto local stack ready at'));
+      assert.match(lines[ready - 1], new RegExp(`^App: http://127\\.0\\.0\\.1:${appPort} `));
+    });
+
+    await t.test("the app serves its page and a /config.json naming this stack's services and contracts", async () => {
+      const page = await fetch(`${stack.urls.app}/`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(await page.text(), /<html/i);
+      const config = await (await fetch(`${stack.urls.app}/config.json`)).json();
+      assert.equal(config.chainId, 31337);
+      assert.equal(config.rpcUrl, `http://127.0.0.1:${port}`);
+      assert.equal(config.indexerUrl, `http://127.0.0.1:${indexerPort}`);
+      assert.equal(config.keeperUrl, `http://127.0.0.1:${keeperPort}`);
+      assert.deepEqual(config.contracts, {
+        market: deployment.contracts.NectoMarket,
+        usdc: deployment.contracts.USDC,
+        teamAccess: deployment.contracts.TeamAccess,
+      });
+    });
+
+    await t.test("the app's origin may call the keeper and the indexer from a browser", async () => {
+      const origin = `http://127.0.0.1:${appPort}`;
+      const keeper = await fetch(`http://127.0.0.1:${keeperPort}/health`, { headers: { origin } });
+      assert.equal(keeper.headers.get('access-control-allow-origin'), origin, 'NECTO_APP_ORIGINS follows NECTO_APP_PORT');
+      const indexer = await fetch(`http://127.0.0.1:${indexerPort}/graphql`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ providers { totalCount } }' }),
+      });
+      assert.equal(indexer.status, 200);
+      assert.equal(indexer.headers.get('access-control-allow-origin'), '*', "Ponder's /graphql answers any origin");
     });
 
     await t.test('a fresh chain gets the committed local deployment', () => {
@@ -202,14 +237,14 @@ test(
       },
     );
 
-    await t.test('SIGINT stops the keeper, the indexer and anvil and frees their ports', async () => {
-      stack.child.kill('SIGINT');
-      const exitCode = await stack.exited;
+    await t.test('SIGINT stops the app, the keeper, the indexer and anvil and frees their ports', async () => {
+      const exitCode = await stack.stop();
       assert.equal(exitCode, 0, stack.output());
+      assert.match(stack.output(), /Stopping app\.\.\. ok/);
       assert.match(stack.output(), /Stopping keeper\.\.\. ok/);
       assert.match(stack.output(), /Stopping indexer\.\.\. ok/);
       assert.match(stack.output(), /Stopping anvil\.\.\. ok/);
-      for (const used of [port, indexerPort, keeperPort]) assert.ok(await isPortFree(used), `port ${used} is still in use`);
+      for (const used of [port, indexerPort, keeperPort, appPort]) assert.ok(await isPortFree(used), `port ${used} is still in use`);
     });
   },
 );
