@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { nectoMarketAbi } from '@necto/contracts';
 import { createPublicClient, http } from 'viem';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, startStack } from '../../../script/test/stack.ts';
-import type { Stack } from '../../../script/test/stack.ts';
+import { startFullStack } from '../../../script/test/stack.ts';
+import type { FullStack } from '../../../script/test/stack.ts';
 import { appConfigFromEnv } from '../../server/app-config.ts';
 import { startAppServer } from '../../server/serve.ts';
 import type { AppServer } from '../../server/serve.ts';
@@ -17,10 +18,11 @@ import { VIEWPORTS, launchBrowser, openPage } from './browser.ts';
 import { startTamperingKeeper } from './tamper-proxy.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
+const BUILD = resolve(import.meta.dirname, '../../build');
 const ROUTED_MS = 30_000;
 
 type World = {
-  stack: Stack;
+  stack: FullStack;
   browser: Browser;
   appUrl: string;
   allowed: string[];
@@ -31,21 +33,17 @@ type World = {
 };
 
 let world: World;
+let started: FullStack | undefined;
 const outsideRequests: string[] = [];
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const [anvil, indexer, keeper, app] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const deploymentsDir = 'deployments/.test-e2e';
-  const stack = startStack(anvil, deploymentsDir, {
-    NECTO_INDEXER_PORT: String(indexer),
-    KEEPER_API_PORT: String(keeper),
-    NECTO_APP_PORT: String(app),
-  });
+  const stack = await startFullStack();
+  started = stack;
   await stack.ready;
-  const deployment = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../..', deploymentsDir, '31337.json'), 'utf8'));
-  const rpcUrl = `http://127.0.0.1:${anvil}`;
-  const keeperUrl = `http://127.0.0.1:${keeper}`;
+  const { anvil, indexer } = stack.ports;
+  const deployment = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../..', stack.deploymentsDir, '31337.json'), 'utf8'));
+  const { rpc: rpcUrl, keeper: keeperUrl } = stack.urls;
   const tamperingKeeper = await startTamperingKeeper(keeperUrl);
   const tamperedApp = await startAppServer(
     appConfigFromEnv({ NECTO_ANVIL_PORT: String(anvil), NECTO_INDEXER_PORT: String(indexer), KEEPER_URL: tamperingKeeper.url, NECTO_MARKET_ADDRESS: deployment.contracts.NectoMarket, NECTO_USDC_ADDRESS: deployment.contracts.USDC, NECTO_TEAM_ACCESS_ADDRESS: deployment.contracts.TeamAccess }),
@@ -54,8 +52,8 @@ before(async () => {
   world = {
     stack,
     browser: await launchBrowser(),
-    appUrl: `http://127.0.0.1:${app}`,
-    allowed: [`http://127.0.0.1:${app}`, rpcUrl, `http://127.0.0.1:${indexer}`, keeperUrl, tamperedApp.url, tamperingKeeper.url],
+    appUrl: stack.urls.app!,
+    allowed: [stack.urls.app!, rpcUrl, stack.urls.indexer, keeperUrl, tamperedApp.url, tamperingKeeper.url],
     rpcUrl,
     market: deployment.contracts.NectoMarket,
     tamperedApp,
@@ -67,10 +65,7 @@ after(async () => {
   await world?.browser.close();
   await world?.tamperedApp.close();
   await world?.tamperingKeeper.close();
-  if (world?.stack) {
-    world.stack.child.kill('SIGINT');
-    await world.stack.exited;
-  }
+  await started?.cleanup();
   assert.deepEqual(outsideRequests, [], 'the app asked a host other than the indexer, the keeper and the RPC');
 });
 
@@ -120,6 +115,9 @@ describe('the market', () => {
   test('lists every source quote, says it is a snapshot, filters into the URL', async () => {
     const page = await open('/');
     await page.getByTestId('quotes').waitFor();
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name)).filter((u) => u.pathname.endsWith('.js')).map((u) => u.pathname));
+    const gzipped = scripts.reduce((sum, path) => sum + gzipSync(readFileSync(join(BUILD, path))).length, 0);
+    assert.ok(gzipped < 200 * 1024, `the market page loads ${(gzipped / 1024).toFixed(1)} kB of gzipped JavaScript (budget 200 kB)`);
     await page.getByTestId('snapshot-banner').waitFor();
     const count = await page.getByTestId('quote-count').textContent();
     const [, shownAll, total] = /(\d+) of (\d+) quotes/.exec(count!)!;
@@ -205,18 +203,18 @@ describe('a buyer', () => {
     await page.getByTestId('amount-refunded').filter({ hasNotText: /^0\.00/ }).waitFor({ timeout: ROUTED_MS });
     assert.equal(await page.getByTestId('amount-refunded').textContent(), await page.getByTestId('amount-escrowed').textContent());
     await shoot(page, 'job-untracked-cancelled-desktop');
-    await page.close();
 
-    const jobs = await open('/jobs');
-    await connectDevWallet(jobs);
-    await jobs.getByTestId('untracked-jobs').getByRole('link', { name: `Job ${id}` }).waitFor();
-    await jobs.getByTestId('tracked-jobs').waitFor();
-    await shoot(jobs, 'my-jobs-desktop');
-    await jobs.close();
-    const phone = await open('/jobs', 'phone');
-    await phone.getByTestId('untracked-jobs').waitFor();
-    await shoot(phone, 'my-jobs-phone');
-    await phone.close();
+    // The key lives in this browser's storage: My jobs finds the Untracked job by it.
+    await page.goto(`${world.appUrl}/jobs`);
+    await page.getByTestId('untracked-jobs').getByRole('link', { name: `Job ${id}` }).waitFor();
+    await page.getByTestId('tracked-jobs').waitFor();
+    await shoot(page, 'my-jobs-desktop');
+    await page.setViewportSize(VIEWPORTS.phone);
+    await shoot(page, 'my-jobs-phone');
+    await page.goto(`${world.appUrl}/jobs/${id}`);
+    await page.getByTestId('job-status').filter({ hasText: 'Cancelled' }).waitFor();
+    await shoot(page, 'job-untracked-cancelled-phone');
+    await page.close();
     const newPhone = await open('/jobs/new', 'phone');
     await newPhone.getByTestId('best-quote').waitFor();
     await shoot(newPhone, 'new-job-phone');
