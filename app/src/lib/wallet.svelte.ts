@@ -100,7 +100,8 @@ export class Wallet {
     this.error = undefined;
     this.status = 'connecting';
     try {
-      await connect(this.#config, { connector, chainId: this.chain.id });
+      // No chain asked for at connect: a wallet elsewhere connects, and the app says so and offers the switch.
+      await connect(this.#config, { connector });
       localStorage.setItem(CHOICE_KEY, choice);
     } catch (error) {
       this.error = `could not connect ${connector.name}: ${shortMessage(error)}`;

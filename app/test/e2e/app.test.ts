@@ -7,19 +7,24 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { nectoMarketAbi } from '@necto/contracts';
-import { createPublicClient, http } from 'viem';
+import { createPublicClient, createWalletClient, defineChain, http } from 'viem';
 import type { Browser, Page } from 'playwright-core';
 import { startFullStack } from '../../../script/test/stack.ts';
 import type { FullStack } from '../../../script/test/stack.ts';
 import { appConfigFromEnv } from '../../server/app-config.ts';
 import { startAppServer } from '../../server/serve.ts';
 import type { AppServer } from '../../server/serve.ts';
+import { accessibilityViolations } from './accessibility.ts';
 import { VIEWPORTS, launchBrowser, openPage } from './browser.ts';
+import { injectWallet } from './injected-wallet.ts';
 import { startTamperingKeeper } from './tamper-proxy.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
 const BUILD = resolve(import.meta.dirname, '../../build');
 const ROUTED_MS = 30_000;
+/** anvil account 2: the local market's guardian (script/Seed.s.sol). */
+const GUARDIAN = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+const anvil = () => defineChain({ id: 31337, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [world.rpcUrl] } } });
 
 type World = {
   stack: FullStack;
@@ -86,8 +91,10 @@ async function connectDevWallet(page: Page): Promise<void> {
   await page.getByTestId('wallet-address').waitFor();
 }
 
+/** Saves the page as an artifact, and checks it against WCAG 2.1 A and AA as it stands. */
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  assert.deepEqual(await accessibilityViolations(page), [], `accessibility of ${name}`);
 }
 
 function chain() {
@@ -136,6 +143,25 @@ describe('the market', () => {
     await phone.getByTestId('quotes').waitFor();
     await shoot(phone, 'market-phone');
     await phone.close();
+  });
+});
+
+describe('a browser wallet', () => {
+  test('is found by EIP-6963; on the wrong network the app says so and switches it', async () => {
+    const { page, outside } = await openPage(world.browser, VIEWPORTS.desktop, world.allowed);
+    await injectWallet(page, { account: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720', chainId: 1 });
+    await page.goto(`${world.appUrl}/jobs/new`);
+    await page.getByRole('button', { name: 'Connect wallet' }).click();
+    await page.getByRole('button', { name: 'Test Wallet' }).click();
+    const banner = page.getByRole('alert').filter({ hasText: 'Your wallet is on chain 1.' });
+    await banner.waitFor();
+    assert.match((await page.locator('#form-status').textContent())!, /Switch your wallet to/);
+    await shoot(page, 'wrong-network-desktop');
+    await banner.getByRole('button', { name: 'Switch network' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await page.getByTestId('balance').filter({ hasText: 'USDC' }).waitFor();
+    outsideRequests.push(...outside);
+    await page.close();
   });
 });
 
@@ -219,6 +245,26 @@ describe('a buyer', () => {
     await newPhone.getByTestId('best-quote').waitFor();
     await shoot(newPhone, 'new-job-phone');
     await newPhone.close();
+  });
+
+  test('a request the contract refuses is decoded into words, and nothing is sent', async () => {
+    const guardian = createWalletClient({ account: GUARDIAN, chain: anvil(), transport: http(world.rpcUrl) });
+    const page = await open('/jobs/new');
+    await connectDevWallet(page);
+    await page.getByTestId('best-quote').waitFor();
+    const before = await jobCount();
+    await chain().waitForTransactionReceipt({ hash: await guardian.writeContract({ address: world.market, abi: nectoMarketAbi, functionName: 'pause' }) });
+    try {
+      await page.getByTestId('submit').click();
+      const error = page.getByTestId('tx-error');
+      await error.waitFor({ timeout: ROUTED_MS });
+      assert.match((await error.textContent())!, /the market is paused by its guardian/);
+      await shoot(page, 'new-job-refused-desktop');
+      assert.equal(await jobCount(), before);
+    } finally {
+      await chain().waitForTransactionReceipt({ hash: await guardian.writeContract({ address: world.market, abi: nectoMarketAbi, functionName: 'unpause' }) });
+    }
+    await page.close();
   });
 
   test('a tampered record served by the keeper shows "Not verified" naming the failing check', async () => {
