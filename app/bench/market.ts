@@ -36,12 +36,18 @@ function syntheticBoard(rows: number) {
   };
 }
 
-/** ms from dispatching `act` to the frame after the DOM changed. */
+/** ms from dispatching `act` until the table shows the change (the count or the first row differs)
+ *  and the next frame is painted. */
 async function frameAfter(page: Page, act: string): Promise<number> {
   return page.evaluate(async (code) => {
+    const view = () => `${document.querySelector('[data-testid=quote-count]')?.textContent?.split('·')[0]}|${document.querySelector('[data-testid=quotes] tbody tr')?.textContent}`;
+    const before = view();
     const start = performance.now();
-    // eslint-disable-next-line no-new-func
     new Function(code)();
+    while (view() === before) {
+      if (performance.now() - start > 5000) throw new Error('the table did not change');
+      await new Promise((r) => setTimeout(r, 0));
+    }
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     return performance.now() - start;
   }, act);
