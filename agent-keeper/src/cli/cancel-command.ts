@@ -8,7 +8,7 @@ import type { OnchainJob } from '../chain/market.ts';
 import type { ScanConfig } from '../scan.ts';
 import { CANCEL_USAGE, parseCancelArgs } from './buyer-args.ts';
 import { keyFilesIn, readKeyFile } from './job-key-file.ts';
-import type { JobKeyFile } from './job-key-file.ts';
+import type { JobKeyFile } from '../chain/job-key.ts';
 
 export async function runCancel(argv: string[], config: ScanConfig): Promise<number> {
   const args = parseCancelArgs(argv);

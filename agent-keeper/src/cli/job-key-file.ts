@@ -3,32 +3,15 @@
 // and never overwritten.
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAddress, isHex } from 'viem';
-import type { Address, Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import type { Address } from 'viem';
+import { KEY_FILE_PATTERN, keyFileName, keyFileText, parseJobKey } from '../chain/job-key.ts';
+import type { JobKeyFile } from '../chain/job-key.ts';
 import { ChainError } from '../chain/market.ts';
 
-export type JobKeyFile = {
-  warning: string;
-  privateKey: Hex;
-  address: Address;
-  chainId: number;
-  market: Address;
-  createdAt: string;
-  /** Set once the request is mined. */
-  jobId?: string;
-  requestTx?: Hex;
-};
-
-const KEY_FILE_PATTERN = /^necto-job-key-0x[0-9a-fA-F]{40}\.json$/;
 const OWNER_ONLY = 0o600;
 
-export const KEY_WARNING =
-  'This private key alone controls the Necto job: whoever holds it can cancel the job and have the refund ' +
-  'paid to any address. Keep it secret, and keep it until the job is settled.';
-
 export function defaultKeyFilePath(address: Address, dir = process.cwd()): string {
-  return join(dir, `necto-job-key-${address}.json`);
+  return join(dir, keyFileName(address));
 }
 
 /** Creates the file (failing if it exists) with owner-only permissions and syncs it to disk. */
@@ -50,21 +33,17 @@ export function annotateKeyFile(path: string, extra: Pick<JobKeyFile, 'jobId' | 
 }
 
 export function readKeyFile(path: string): JobKeyFile {
-  let parsed: Partial<JobKeyFile>;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ChainError(`cannot read the job key file ${path}: ${code ?? 'not JSON'}`);
+    throw new ChainError(`cannot read the job key file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const { privateKey, address } = parsed;
-  if (!isHex(privateKey) || privateKey.length !== 66 || !address || !isAddress(address)) {
-    throw new ChainError(`${path} is not a necto job key file: it needs "privateKey" (0x + 64 hex) and "address"`);
+  try {
+    return parseJobKey(text);
+  } catch (error) {
+    throw new ChainError(`${path}: ${(error as Error).message}`);
   }
-  if (privateKeyToAccount(privateKey).address.toLowerCase() !== address.toLowerCase()) {
-    throw new ChainError(`${path}: its private key belongs to ${privateKeyToAccount(privateKey).address}, not to ${address}`);
-  }
-  return parsed as JobKeyFile;
 }
 
 /** The readable job key files of one chain and market in `dir` (others' and broken ones are skipped). */
@@ -89,7 +68,7 @@ export function keyFilesIn(dir: string, chainId: number, market: Address): { pat
 function writeSynced(path: string, key: JobKeyFile): void {
   const fd = openSync(path, 'wx', OWNER_ONLY);
   try {
-    writeSync(fd, `${JSON.stringify(key, null, 2)}\n`);
+    writeSync(fd, keyFileText(key));
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -14,7 +14,8 @@ import type { ScanConfig } from '../scan.ts';
 import { isoTime } from '../time.ts';
 import { REQUEST_USAGE, parseRequestArgs } from './buyer-args.ts';
 import { followJob, keeperUrl } from './follow-job.ts';
-import { KEY_WARNING, annotateKeyFile, defaultKeyFilePath, writeNewKeyFile } from './job-key-file.ts';
+import { KEY_WARNING } from '../chain/job-key.ts';
+import { annotateKeyFile, defaultKeyFilePath, writeNewKeyFile } from './job-key-file.ts';
 
 const FUNDING: Record<Funding, string> = {
   permit: 'your wallet, approved by EIP-2612 permit in the same transaction',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keyFileContents, keyFor, newJobKey, parseKeyFile, storeKey, storedKeys } from './job-keys.ts';
+import { keyFileText } from 'agent-keeper/job-key';
+import { keyFor, newJobKey, parseKeyFile, storeKey, storedKeys } from './job-keys.ts';
 
 class MemoryStorage implements Storage {
   #items = new Map<string, string>();
@@ -16,7 +17,7 @@ const MARKET = '0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9';
 describe('job keys', () => {
   it('round-trips a key file and refuses one whose key is not its address', () => {
     const key = newJobKey(31337, MARKET);
-    expect(parseKeyFile(keyFileContents(key))).toEqual(key);
+    expect(parseKeyFile(keyFileText(key))).toEqual(key);
     const other = newJobKey(31337, MARKET);
     expect(() => parseKeyFile(JSON.stringify({ ...key, address: other.address }))).toThrow(/belongs to/);
     expect(() => parseKeyFile('nope')).toThrow(/not JSON/);
