@@ -39,6 +39,8 @@ type World = {
 
 let world: World;
 let started: FullStack | undefined;
+/** The Tracked job the buyer submits, still in its review window for the tampering test. */
+let trackedJob: string | undefined;
 const outsideRequests: string[] = [];
 
 before(async () => {
@@ -191,6 +193,7 @@ describe('a buyer', () => {
     await page.getByTestId('best-quote').waitFor();
     await shoot(page, 'new-job-desktop');
     const id = await submitJob(page);
+    trackedJob = id;
     await shoot(page, 'new-job-routed-desktop');
     await page.getByTestId('open-job').click();
     await page.getByTestId('review-countdown').waitFor();
@@ -267,16 +270,20 @@ describe('a buyer', () => {
     await page.close();
   });
 
-  test('a tampered record served by the keeper shows "Not verified" naming the failing check', async () => {
-    const page = await open('/jobs/1', 'desktop', world.tamperedApp.url);
-    await page.getByTestId('decision-root').filter({ hasText: /^0x/ }).waitFor({ timeout: ROUTED_MS });
-    const button = page.getByTestId('verify-decision');
-    if (await button.isVisible()) await button.click();
-    const text = await verdict(page);
+  test('a tampered record fails verification in the review window, and one click cancels the job', async () => {
+    assert.ok(trackedJob, 'the Tracked job test ran first');
+    const page = await open(`/jobs/${trackedJob}`, 'desktop', world.tamperedApp.url);
+    await connectDevWallet(page);
+    await page.getByTestId('review-countdown').waitFor();
+    const text = await verdict(page); // verified without a click: the job is in its review window
     assert.match(text, /✘ Not verified/);
     assert.match(text, /Failed: .*0G root/, 'the failing check is named');
     assert.ok(world.tamperingKeeper.tampered.length > 0, 'the tampering keeper served no record');
     await shoot(page, 'job-tampered-desktop');
+    await page.getByTestId('cancel-after-failed-verify').click();
+    await page.getByTestId('job-status').filter({ hasText: 'Cancelled' }).waitFor({ timeout: ROUTED_MS });
+    await page.getByTestId('amount-refunded').filter({ hasNotText: /^0\.00/ }).waitFor({ timeout: ROUTED_MS });
+    assert.equal(await page.getByTestId('amount-refunded').textContent(), await page.getByTestId('amount-escrowed').textContent());
     await page.close();
   });
 });
