@@ -5,6 +5,7 @@
 // markedly cheaper, with a record that names the previous root. A record that could not be stored
 // is never referenced on-chain; a job that is no longer waiting is reported, never routed twice;
 // a call the contract would refuse is diagnosed from the chain's state, never retried blindly.
+import { zeroAddress, zeroHash } from 'viem';
 import type { Hex } from 'viem';
 import { withCarriers } from './chain/carriers.ts';
 import { SendError } from './chain/market.ts';
@@ -15,8 +16,9 @@ import { buildRecord } from './decision/record.ts';
 import type { DecisionRecord, RecordedJob } from './decision/record.ts';
 import type { DecisionStore } from './decision/store.ts';
 import { decide } from './engine/index.ts';
-import type { Decision, RoutingRequestInput } from './engine/index.ts';
+import type { Decision, RoutingRequest, RoutingRequestInput } from './engine/index.ts';
 import { formatPrice } from './normalize.ts';
+import { isArea } from './regions.ts';
 import type { PricingModel, Quote } from './quote.ts';
 import { scanSources } from './quote-service.ts';
 import type { ScanConfig, ScanResult, SourceStatus } from './scan.ts';
@@ -354,6 +356,22 @@ function providerIdOf(quote: Quote, providers: readonly OnchainProvider[]): numb
 }
 
 /** The engine request a job implies: the on-chain spec as hard constraints. */
+/** A job not yet requested, as the chain would hold it: what a comparison needs to know which
+ *  on-chain offers could carry its quotes. One country and one area at most, as on-chain. */
+export function prospectiveJob(request: RoutingRequest, reviewSeconds: number): OnchainJob {
+  const country = request.regions.find((r) => !isArea(r));
+  const area = request.regions.find((r) => isArea(r));
+  const onchainExcluded = Object.entries(ENGINE_PRICING).filter(([, engine]) => engine && request.excludedPricingModels.includes(engine)).map(([onchain]) => onchain);
+  return {
+    jobId: 0n, status: 'Requested', mode: 'Tracked', controller: zeroAddress, teamId: 0, rerouteOptIn: false,
+    gpuModel: request.gpuModel, gpuCount: request.gpuCount, minVramGb: request.minVramGb, hoursRequested: request.hours,
+    ...(country && { country }), ...(area && { area }),
+    excludedPricing: onchainExcluded as OnchainJob['excludedPricing'],
+    reviewSeconds, maxPricePerGpuHour: request.maxMicroUsdPerGpuHour ?? 0, offerId: 0, pricePerGpuHour: 0, feeBps: 0,
+    routedAt: 0, reviewEndsAt: 0, startDeadline: 0, startedAt: 0, completionDeadline: 0, usedSeconds: 0, decisionRoot: zeroHash,
+  };
+}
+
 export function requestOf(job: OnchainJob, allowed?: string[]): RoutingRequestInput {
   return {
     gpuModel: job.gpuModel,

@@ -78,7 +78,9 @@ export type JobReport = {
 export type Verification = { verified: boolean; root: Hex; checks: { name: string; ok: boolean; detail: string }[] };
 
 export type KeeperToolkit = {
-  compareProviders(spec: RoutingRequestInput, limit?: number): Promise<Comparison>;
+  /** `asJob`: compare as the keeper would route such a job now, only quotes an on-chain offer can
+   *  carry (gateway ceilings, capacity, the offer's window against `reviewSeconds`). */
+  compareProviders(spec: RoutingRequestInput, limit?: number, asJob?: { reviewSeconds: number }): Promise<Comparison>;
   routeJob(jobId: bigint): Promise<RoutingAction>;
   verifyDecision(target: { jobId?: bigint; root?: Hex }): Promise<Verification>;
   checkReroute(jobId: bigint): Promise<RerouteCheck>;

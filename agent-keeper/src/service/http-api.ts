@@ -78,7 +78,7 @@ export async function startKeeperApi(store: DecisionStore, options: KeeperApiOpt
     if (decision) return serveDecision(decision[1] as string, response);
     if (!keeper) throw new HttpError(404, `no route ${path}: this server only serves GET /decisions/:root and /health (run \`necto keeper\` for the rest)`);
     if (path === '/market') return json(response, 200, await keeper.market());
-    if (path === '/quotes') return json(response, 200, await keeper.toolkit.compareProviders(quoteSpec(url.searchParams), limitOf(url.searchParams)));
+    if (path === '/quotes') return json(response, 200, await keeper.toolkit.compareProviders(quoteSpec(url.searchParams), limitOf(url.searchParams), asJobOf(url.searchParams)));
     if (path === '/activity') return stream(request, response, url);
     const job = /^\/jobs\/([^/]+)(\/activity)?$/.exec(path);
     if (job) {
@@ -140,10 +140,10 @@ export async function startKeeperApi(store: DecisionStore, options: KeeperApiOpt
   };
 }
 
-/** GET /quotes?gpu=H100&count=8&hours=6&maxPrice=3&region=EU&exclude=spot,token&minVram=80 */
+/** GET /quotes?gpu=H100&count=8&hours=6&maxPrice=3&region=EU&exclude=spot,token&minVram=80[&review=300] */
 function quoteSpec(params: URLSearchParams): RoutingRequestInput {
-  const known = new Set(['gpu', 'count', 'hours', 'maxPrice', 'region', 'exclude', 'minVram', 'limit']);
-  for (const key of params.keys()) if (!known.has(key)) throw new HttpError(400, `unknown parameter "${key}" (gpu, count, hours, maxPrice, region, exclude, minVram, limit)`);
+  const known = new Set(['gpu', 'count', 'hours', 'maxPrice', 'region', 'exclude', 'minVram', 'limit', 'review']);
+  for (const key of params.keys()) if (!known.has(key)) throw new HttpError(400, `unknown parameter "${key}" (gpu, count, hours, maxPrice, region, exclude, minVram, limit, review)`);
   const number = (name: string, fallback?: number) => {
     const raw = params.get(name);
     if (raw === null || raw === '') {
@@ -170,6 +170,15 @@ function quoteSpec(params: URLSearchParams): RoutingRequestInput {
   const parsed = parseRoutingRequest(spec);
   if (!parsed.ok) throw new HttpError(400, parsed.problems.join('; '));
   return spec;
+}
+
+/** `review=<seconds>`: compare as a job with that review window would be routed now, through the
+ *  on-chain offers that could carry it. */
+function asJobOf(params: URLSearchParams): { reviewSeconds: number } | undefined {
+  const raw = params.get('review');
+  if (raw === null) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) > 3600) throw new HttpError(400, `"review" must be a whole number of seconds from 0 to 3600 (got "${raw}")`);
+  return { reviewSeconds: Number(raw) };
 }
 
 function limitOf(params: URLSearchParams): number {

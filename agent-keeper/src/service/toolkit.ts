@@ -6,13 +6,14 @@ import type { Hex } from 'viem';
 import { comparison, line } from '../agent/comparison.ts';
 import type { JobReport, KeeperToolkit, RoutingAction } from '../agent/toolkit.ts';
 import type { Market, OnchainJob } from '../chain/market.ts';
+import { withCarriers } from '../chain/carriers.ts';
 import { PendingReservations } from '../chain/pending-reservations.ts';
 import type { DecisionRecord } from '../decision/record.ts';
 import type { DecisionStore } from '../decision/store.ts';
-import { decide } from '../engine/index.ts';
+import { decide, parseRoutingRequest, RoutingRequestError } from '../engine/index.ts';
 import { formatPrice, MICRO } from '../normalize.ts';
 import { quoteKey } from '../quote.ts';
-import { decisionTime, rerouteJob, routeJob } from '../route-job.ts';
+import { decisionTime, prospectiveJob, rerouteJob, routeJob } from '../route-job.ts';
 import type { RerouteOutcome, RouteDeps, RouteOutcome, RouteStep, ScanView } from '../route-job.ts';
 import type { ScanConfig, SourceStatus } from '../scan.ts';
 import type { Source } from '../sources/source.ts';
@@ -72,11 +73,21 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
   };
 
   const toolkit: KeeperActions = {
-    async compareProviders(spec, limit = 10) {
+    async compareProviders(spec, limit = 10, asJob) {
       const view = await deps.scans.view(market.rpcUrl);
-      const quotes = deps.prepareQuotes ? await deps.prepareQuotes(view.result.quotes) : view.result.quotes;
-      const decision = decide(spec, quotes, decisionTime(view));
-      return comparison(spec, decision, view, limit);
+      let quotes = view.result.quotes;
+      let request = spec;
+      if (asJob) {
+        const parsed = parseRoutingRequest(spec);
+        if (!parsed.ok) throw new RoutingRequestError(parsed.problems);
+        const [offers, providers, now] = await Promise.all([market.readOffers(), market.readProviders(), market.routeTime()]);
+        const job = prospectiveJob(parsed.request, asJob.reviewSeconds);
+        quotes = withCarriers(quotes, job, { offers: pending.apply(offers), providers, now, startWindow: market.startWindow });
+        request = { ...spec, requireOnchainOffer: true };
+      }
+      if (deps.prepareQuotes) quotes = await deps.prepareQuotes(quotes);
+      const decision = decide(request, quotes, decisionTime(view));
+      return comparison(request, decision, view, limit);
     },
 
     async routeJob(jobId) {

@@ -116,6 +116,16 @@ test('the keeper service on anvil, and its faults', { timeout: READY_TIMEOUT_MS 
       assert.ok(quotes.ranking.every((q: { ageSeconds: number }) => Number.isInteger(q.ageSeconds) && q.ageSeconds >= 0));
       assert.equal(quotes.providers, 'snapshot');
 
+      // As a job would be routed now: only what an on-chain offer can carry, as the route itself.
+      const asJob = await (await fetch(`${api.url}/quotes?gpu=H100&count=8&hours=6&maxPrice=3&review=300`)).json();
+      assert.equal(asJob.request.requireOnchainOffer, true);
+      assert.ok(asJob.chosen, JSON.stringify(asJob).slice(0, 300));
+      const offChain = await (await fetch(`${api.url}/quotes?gpu=H100&count=8&hours=6&maxPrice=3`)).json();
+      assert.ok(asJob.eligible <= offChain.eligible, 'carriers only ever remove quotes');
+      assert.ok(asJob.exclusionSummary.some((line: string) => /onchainOffer|onchain/i.test(line)), asJob.exclusionSummary.join('; '));
+      const badReview = await fetch(`${api.url}/quotes?gpu=H100&review=-1`);
+      assert.equal(badReview.status, 400);
+
       const board = await (await fetch(`${api.url}/market`)).json();
       assert.ok(board.rows.length > 50, `the snapshot's quotes and the Necto sellers: ${board.rows.length}`);
       assert.ok(board.rows.some((r: { source: string }) => r.source === 'necto'));

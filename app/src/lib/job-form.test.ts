@@ -41,6 +41,6 @@ describe('the new-job form', () => {
   it('gives the keeper a quote spec with engine pricing names', () => {
     const parsed = parseJobForm({ ...DEFAULT_VALUES, area: 'EU', country: 'de', exclude: ['Spot', 'Dynamic'] });
     if (!parsed.ok) throw new Error('expected ok');
-    expect(quoteSpecOf(parsed.terms)).toEqual({ gpu: 'H100-80G', count: 8, hours: 6, maxPrice: 3, region: 'EU,DE', exclude: ['spot'] });
+    expect(quoteSpecOf(parsed.terms)).toEqual({ gpu: 'H100-80G', count: 8, hours: 6, maxPrice: 3, region: 'EU,DE', exclude: ['spot'], review: 300 });
   });
 });

@@ -108,7 +108,8 @@ function whole(value: string, min: number, max: number, unit: string, errors: Fi
   return number;
 }
 
-/** The keeper's /quotes spec for the form as it stands (for the live best-quote preview). */
+/** The keeper's /quotes spec for the form as it stands: the live preview of what routing it now
+ *  would choose, on-chain carriers included. */
 export function quoteSpecOf(terms: JobTerms) {
   const engineModels: Record<string, string> = { Fixed: 'fixed', Token: 'token', Spot: 'spot', Auction: 'auction' };
   return {
@@ -118,5 +119,6 @@ export function quoteSpecOf(terms: JobTerms) {
     maxPrice: Number(terms.maxPricePerGpuHour) / 1_000_000,
     region: [terms.area, terms.country].filter(Boolean).join(','),
     exclude: terms.excludedPricing.map((p) => engineModels[p]).filter((p): p is string => !!p),
+    review: terms.reviewSeconds,
   };
 }

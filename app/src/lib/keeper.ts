@@ -7,7 +7,9 @@ import { fetchJson, ServiceError } from './http.ts';
 
 export type { ActivityEvent, Comparison, JobReport, MarketBoard };
 
-export type QuoteSpec = { gpu: string; count: number; hours: number; maxPrice?: number; region?: string; exclude?: string[] };
+/** `review`: compare as a job with that review window (seconds) would be routed now, through the
+ *  on-chain offers that could carry it. */
+export type QuoteSpec = { gpu: string; count: number; hours: number; maxPrice?: number; region?: string; exclude?: string[]; review?: number };
 
 export class Keeper {
   readonly url: string;
@@ -24,6 +26,7 @@ export class Keeper {
     if (spec.maxPrice) params.set('maxPrice', String(spec.maxPrice));
     if (spec.region) params.set('region', spec.region);
     if (spec.exclude?.length) params.set('exclude', spec.exclude.join(','));
+    if (spec.review !== undefined) params.set('review', String(spec.review));
     return fetchJson('the keeper', `${this.url}/quotes?${params}`);
   }
 

@@ -191,8 +191,11 @@ describe('a buyer', () => {
     const page = await open('/jobs/new');
     await connectDevWallet(page);
     await page.getByTestId('best-quote').waitFor();
+    const previewed = (await page.getByTestId('best-quote').getAttribute('data-quote'))!;
     await shoot(page, 'new-job-desktop');
     const id = await submitJob(page);
+    // The preview is what routing chooses: the same quote, on-chain carriers included.
+    assert.ok((await page.getByTestId('routed').textContent())!.includes(previewed.replace(':', ' ')), `routed to the previewed ${previewed}`);
     trackedJob = id;
     await shoot(page, 'new-job-routed-desktop');
     await page.getByTestId('open-job').click();
