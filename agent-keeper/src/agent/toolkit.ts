@@ -73,6 +73,19 @@ export type JobReport = {
   deadlines: Record<string, string>;
   /** What the keeper is doing about it, in words. */
   keeper: string;
+  /** A job on an external network's gateway: who runs it there, and what it waits for. */
+  fulfilment?: Fulfilment;
+};
+
+/** Until a network's deploy API is wired, its gateway's operator runs the job by hand and reports
+ *  it (`necto operator`): such a job is "awaiting operator", never silently done. */
+export type Fulfilment = {
+  network: string;
+  by: 'operator';
+  state: 'in review' | 'awaiting operator' | 'running';
+  /** ISO time: the review end, the start deadline, or the completion deadline. */
+  until: string;
+  next: string;
 };
 
 export type Verification = { verified: boolean; root: Hex; checks: { name: string; ok: boolean; detail: string }[] };

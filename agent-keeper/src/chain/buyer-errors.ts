@@ -1,4 +1,4 @@
-// A buyer's failed call in words: the contract's custom error (the market's own, or the token's or
+// A buyer's (or a provider's) failed call in words: the contract's custom error (the market's own, or the token's or
 // team registry's bubbling up through it) turned into one sentence that says what to do.
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult } from 'viem';
 import type { Abi, Address, Hex } from 'viem';
@@ -7,6 +7,7 @@ import { formatPrice } from '../normalize.ts';
 import { JOB_STATUS } from './jobs.ts';
 import type { OnchainJob } from './jobs.ts';
 import { rpcErrorMessage } from './offers.ts';
+import { isoTime } from '../time.ts';
 
 export type RevertContext = {
   chainId: number;
@@ -65,6 +66,16 @@ export function describeRevert({ errorName, args }: Revert, context: RevertConte
       const status = JOB_STATUS[Number(a[1])] ?? `status ${a[1]}`;
       return context.action ? `${job} is ${status}: it can no longer be ${context.action}` : `${job} is ${status}`;
     }
+    case 'JobRegistry_NotJobProvider':
+      return `${job} runs on another provider's offer: ${a[1]} is not its owner`;
+    case 'JobRegistry_InReviewWindow':
+      return `${job} is in its buyer's review window until ${isoTime(Number(a[1]))}: it cannot start before`;
+    case 'JobRegistry_StartDeadlinePassed':
+      return `${job} had to start by ${isoTime(Number(a[1]))}: it can only be expired now`;
+    case 'JobRegistry_CompletionDeadlinePassed':
+      return `${job} had to be completed by ${isoTime(Number(a[1]))}: it can only be expired now`;
+    case 'JobRegistry_UsedSecondsTooHigh':
+      return `${a[0]} seconds used is more than the ${a[1]} the job allows now (its booked hours, and no more than since it started)`;
     case 'JobRegistry_InvalidSignature':
       return `the job key signed as ${a[1]}, but ${job} is controlled by ${context.job?.controller ?? 'another key'}`;
     case 'JobRegistry_SignatureExpired':

@@ -160,7 +160,7 @@ function parse<O extends Options>(argv: string[], options: O, allowPositionals =
 
 /** `--count -3` as `--count=-3`, so the flag's own check names it and the value, instead of
  *  node:util reading -3 as an option. */
-function withNegativeValues(argv: string[], options: Options): string[] {
+export function withNegativeValues(argv: string[], options: Options): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;

@@ -7,6 +7,7 @@ import { runAsk } from './ask-command.ts';
 import { runCancel } from './cancel-command.ts';
 import { runJobs } from './jobs-command.ts';
 import { runKeeper } from './keeper-command.ts';
+import { runOperator } from './operator-command.ts';
 import { runQuote } from './quote-command.ts';
 import { runRequest } from './request-command.ts';
 import { runRoute } from './route-command.ts';
@@ -27,12 +28,14 @@ Commands:
   request   request a job and escrow its budget (own wallet, team treasury, or Untracked), then follow it
   jobs      list your jobs (or --all) with their status, price and next deadline
   cancel    cancel a job that has not started, with a full refund
+  operator  a gateway operator's jobs on external networks: list, start, complete (--used SECONDS)
 
 Environment: NECTO_PROVIDERS=snapshot|live (default snapshot), NECTO_SOURCE_TIMEOUT_MS (3000),
 NECTO_<SOURCE>_URL to point a source elsewhere, and each source's API key (see the README).
 route/verify: NECTO_RPC_URL (http://127.0.0.1:8545), KEEPER_PRIVATE_KEY (anvil's keeper locally),
 NECTO_DECISION_STORE=local|0g, NECTO_DATA_DIR, ZG_INDEXER_RPC, ZG_EVM_RPC, ZG_PRIVATE_KEY.
-request/jobs/cancel: NECTO_RPC_URL, NECTO_BUYER_KEY (the seeded buyer locally), KEEPER_URL; each
+request/jobs/cancel: NECTO_RPC_URL, NECTO_BUYER_KEY (the seeded buyer locally), KEEPER_URL.
+operator: NECTO_RPC_URL, NECTO_OPERATOR_KEY (the seeded gateways' operator locally). Each
 command's --help lists its flags.
 
 ${QUOTE_USAGE}`;
@@ -55,7 +58,8 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'request') return await runRequest(rest, config);
     if (command === 'jobs') return await runJobs(rest, config);
     if (command === 'cancel') return await runCancel(rest, config);
-    throw new UsageError(`unknown command "${command}" (commands: quote, sources, route, verify, keeper, ask, serve, request, jobs, cancel)`);
+    if (command === 'operator') return await runOperator(rest, config);
+    throw new UsageError(`unknown command "${command}" (commands: quote, sources, route, verify, keeper, ask, serve, request, jobs, cancel, operator)`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`necto: ${error.message}\n`);

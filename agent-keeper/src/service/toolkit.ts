@@ -4,7 +4,7 @@
 // GPUs the previous one reserved) and sent back to back.
 import type { Hex } from 'viem';
 import { comparison, line } from '../agent/comparison.ts';
-import type { JobReport, KeeperToolkit, RoutingAction } from '../agent/toolkit.ts';
+import type { Fulfilment, JobReport, KeeperToolkit, RoutingAction } from '../agent/toolkit.ts';
 import type { Market, OnchainJob } from '../chain/market.ts';
 import { withCarriers } from '../chain/carriers.ts';
 import { PendingReservations } from '../chain/pending-reservations.ts';
@@ -19,6 +19,8 @@ import type { ScanConfig, SourceStatus } from '../scan.ts';
 import type { Source } from '../sources/source.ts';
 import { isoTime } from '../time.ts';
 import { verifyTarget } from '../verify-target.ts';
+import { operatorQueue } from '../gateways/operator-queue.ts';
+import type { OperatorTask } from '../gateways/operator-queue.ts';
 import type { ActivityLog } from './activity.ts';
 import type { KeeperSettings } from './keeper-config.ts';
 import type { ScanCache } from './scan-cache.ts';
@@ -94,6 +96,7 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
       const id = jobId.toString();
       const graceOver = Date.now() - deps.firstSeen(id) >= deps.settings.unroutableGraceSec * 1000;
       const outcome = await routeJob(jobId, routeDeps(jobId), { onNoOffer: graceOver ? 'mark-unroutable' : 'hold' });
+      if (outcome.status === 'routed') narrateFulfilment(activity, id, outcome.record);
       return routingAction(outcome, deps.settings, deps.firstSeen(id));
     },
 
@@ -116,6 +119,7 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
 
     async reroute(jobId) {
       const outcome = await rerouteJob(jobId, routeDeps(jobId), { minSaving: deps.settings.rerouteMinSaving });
+      if (outcome.status === 'rerouted') narrateFulfilment(activity, jobId.toString(), outcome.record);
       return rerouteAction(outcome);
     },
 
@@ -129,7 +133,13 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
     },
 
     async jobStatus(jobId) {
-      return jobReport(await market.readJob(jobId), deps.keeperNote(jobId.toString()));
+      const job = await market.readJob(jobId);
+      const report = jobReport(job, deps.keeperNote(jobId.toString()));
+      if (job.status !== 'Routed' && job.status !== 'Started') return report;
+      const [offers, providers, now] = await Promise.all([market.readOffers(), market.readProviders(), market.routeTime()]);
+      const gateways = providers.flatMap((p) => (p.sourceTag ? [{ providerId: p.providerId, sourceTag: p.sourceTag }] : []));
+      const [task] = operatorQueue([job], offers, gateways, now);
+      return task ? { ...report, fulfilment: fulfilmentOf(task) } : report;
     },
 
     async verifyDecision(target) {
@@ -213,6 +223,29 @@ function rerouteAction(outcome: RerouteOutcome): RoutingAction {
     case 'not-waiting':
       return { outcome: 'skipped', jobId, summary: outcome.reason };
   }
+}
+
+/** Who runs a routed job: a Necto seller itself, or an external network's gateway operator. */
+function narrateFulfilment(activity: ActivityLog, jobId: string, record: DecisionRecord): void {
+  const network = record.chosen?.source;
+  if (!network || network === 'necto') return;
+  activity.emit({
+    jobId,
+    kind: 'job',
+    message: `Job ${jobId} runs on ${network} through its gateway: awaiting operator once the review window ends (necto operator start ${jobId})`,
+    data: { fulfilment: 'operator', network },
+  });
+}
+
+const FULFILMENT_STATE = { review: 'in review', start: 'awaiting operator', complete: 'running' } as const;
+
+function fulfilmentOf(task: OperatorTask): Fulfilment {
+  const next = {
+    review: `the buyer's review window ends; then the ${task.network} gateway's operator starts it (necto operator start ${task.jobId})`,
+    start: `the ${task.network} gateway's operator runs it on ${task.network} and reports the start: necto operator start ${task.jobId}`,
+    complete: `the ${task.network} gateway's operator reports the seconds used: necto operator complete ${task.jobId} --used SECONDS`,
+  }[task.action];
+  return { network: task.network, by: 'operator', state: FULFILMENT_STATE[task.action], until: isoTime(task.until), next };
 }
 
 function jobReport(job: OnchainJob, keeper: string): JobReport {

@@ -153,6 +153,16 @@ test('the keeper service on anvil, and its faults', { timeout: READY_TIMEOUT_MS 
         return /watching until it starts/.test(body.keeper) ? body : undefined;
       });
       assert.equal(status.status, 'Routed');
+      // Routed to an external network's gateway, the job waits for that gateway's operator.
+      const routedOffer = (await run.market.readOffers()).find((o) => o.offerId === status.offerId);
+      if (routedOffer?.gateway) {
+        assert.equal(status.fulfilment.by, 'operator');
+        assert.match(status.fulfilment.state, /^(in review|awaiting operator)$/);
+        assert.match(status.fulfilment.next, new RegExp(`necto operator start ${jobId}`));
+        assert.ok(lines.some((e) => e.data?.fulfilment === 'operator' && /awaiting operator/.test(e.message)), 'the feed says who runs it');
+      } else {
+        assert.equal(status.fulfilment, undefined, 'a Necto seller runs its own jobs');
+      }
       assert.equal((await fetch(`${api.url}/jobs/99999`)).status, 404);
       assert.equal((await fetch(`${api.url}/jobs/abc`)).status, 400);
 

@@ -201,6 +201,11 @@ describe('a buyer', () => {
     await page.getByTestId('open-job').click();
     await page.getByTestId('review-countdown').waitFor();
     assert.match(await verdict(page), /✔ Verified/);
+    // On an external network's gateway, the page says who runs the job and what comes next.
+    const provider = (await page.getByTestId('job-provider').textContent())!;
+    if (!provider.startsWith('Necto seller')) {
+      assert.match((await page.getByTestId('fulfilment').textContent())!, /in review.*gateway's operator.*necto operator start/s);
+    }
     assert.equal(await page.getByTestId('job-status').textContent(), 'Routed');
     await shoot(page, 'job-tracked-desktop');
     await page.close();
