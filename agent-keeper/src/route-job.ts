@@ -19,6 +19,8 @@ import { decide } from './engine/index.ts';
 import type { Decision, RoutingRequest, RoutingRequestInput } from './engine/index.ts';
 import { formatPrice } from './normalize.ts';
 import { isArea } from './regions.ts';
+import { ONCHAIN_PRICING } from './chain/offers.ts';
+import type { OnchainPricing } from './chain/offers.ts';
 import type { PricingModel, Quote } from './quote.ts';
 import { scanSources } from './quote-service.ts';
 import type { ScanConfig, ScanResult, SourceStatus } from './scan.ts';
@@ -355,23 +357,23 @@ function providerIdOf(quote: Quote, providers: readonly OnchainProvider[]): numb
   return providers.find((p) => p.sourceTag === quote.source)?.providerId;
 }
 
-/** The engine request a job implies: the on-chain spec as hard constraints. */
 /** A job not yet requested, as the chain would hold it: what a comparison needs to know which
  *  on-chain offers could carry its quotes. One country and one area at most, as on-chain. */
 export function prospectiveJob(request: RoutingRequest, reviewSeconds: number): OnchainJob {
   const country = request.regions.find((r) => !isArea(r));
   const area = request.regions.find((r) => isArea(r));
-  const onchainExcluded = Object.entries(ENGINE_PRICING).filter(([, engine]) => engine && request.excludedPricingModels.includes(engine)).map(([onchain]) => onchain);
+  const excluded = (p: OnchainPricing) => request.excludedPricingModels.some((model) => ENGINE_PRICING[p] === model);
   return {
     jobId: 0n, status: 'Requested', mode: 'Tracked', controller: zeroAddress, teamId: 0, rerouteOptIn: false,
     gpuModel: request.gpuModel, gpuCount: request.gpuCount, minVramGb: request.minVramGb, hoursRequested: request.hours,
     ...(country && { country }), ...(area && { area }),
-    excludedPricing: onchainExcluded as OnchainJob['excludedPricing'],
+    excludedPricing: ONCHAIN_PRICING.filter(excluded),
     reviewSeconds, maxPricePerGpuHour: request.maxMicroUsdPerGpuHour ?? 0, offerId: 0, pricePerGpuHour: 0, feeBps: 0,
     routedAt: 0, reviewEndsAt: 0, startDeadline: 0, startedAt: 0, completionDeadline: 0, usedSeconds: 0, decisionRoot: zeroHash,
   };
 }
 
+/** The engine request a job implies: the on-chain spec as hard constraints. */
 export function requestOf(job: OnchainJob, allowed?: string[]): RoutingRequestInput {
   return {
     gpuModel: job.gpuModel,

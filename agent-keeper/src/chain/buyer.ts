@@ -1,18 +1,12 @@
 // The buyer's side of the market: request a job (own funds by permit or approval, or a team's
 // treasury), cancel one (as its buyer, or with an Untracked job's key by signature), and read jobs.
 // The keeper's signer lives in market.ts; this module never routes and never holds the keeper key.
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  parseEventLogs,
-  parseSignature,
-} from 'viem';
+import { parseEventLogs, parseSignature } from 'viem';
 import type { Address, Hex, LocalAccount } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { localUsdcAbi, nectoMarketAbi } from '@necto/contracts';
-import { nectoMarketAddress } from '../sources/necto.ts';
 import { ConfigError } from '../scan.ts';
+import { connectAccountClient } from './account-client.ts';
 import { describeRevert, explainRevert } from './buyer-errors.ts';
 import type { RevertContext } from './buyer-errors.ts';
 import { decodeJob } from './jobs.ts';
@@ -66,47 +60,13 @@ export type Buyer = {
 
 /** Connects to NECTO_RPC_URL (local anvil by default) as NECTO_BUYER_KEY (the seeded buyer locally). */
 export async function connectBuyer(env: NodeJS.ProcessEnv = process.env): Promise<Buyer> {
-  const rpcUrl = env.NECTO_RPC_URL || 'http://127.0.0.1:8545';
   const configuredKey = buyerKey(env);
-  const transport = http(rpcUrl, { retryCount: 0, batch: true });
-  const probe = createPublicClient({ transport });
-  let chainId: number;
-  try {
-    chainId = await probe.getChainId();
-  } catch (error) {
-    throw new ChainError(`cannot reach the chain at ${rpcUrl} (NECTO_RPC_URL; is \`npm start\` running?): ${rpcErrorMessage(error)}`);
-  }
-  const account = buyerAccount(configuredKey, chainId);
-  const chain = {
-    id: chainId,
-    name: `chain ${chainId}`,
-    nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  };
-  // viem polls receipts every 4 s by default: a person waits on each one here.
-  const reader = createPublicClient({ chain, transport, pollingInterval: RECEIPT_POLL_MS });
-  const wallet = createWalletClient({ account, chain, transport, pollingInterval: RECEIPT_POLL_MS });
-  let market: Address;
-  try {
-    market = nectoMarketAddress({ ...env, NECTO_CHAIN_ID: String(chainId) });
-  } catch (error) {
-    throw new ChainError((error as Error).message);
-  }
+  const { rpcUrl, chainId, account, chain, reader, wallet, market, chainTime, mined } = await connectAccountClient(env, (id) =>
+    buyerAccount(configuredKey, id),
+  );
   const usdc = await reader.readContract({ address: market, abi: nectoMarketAbi, functionName: 'usdc' }).catch((error: unknown) => {
     throw new ChainError(`cannot read the market at ${market} on chain ${chainId} (NECTO_MARKET_ADDRESS): ${rpcErrorMessage(error)}`);
   });
-
-  const chainTime = async () => {
-    const latest = Number((await reader.getBlock()).timestamp);
-    return Math.max(latest + 1, Math.floor(Date.now() / 1000));
-  };
-
-  /** The receipt of a sent transaction, which must have succeeded. */
-  const mined = async (hash: Hex, what: string) => {
-    const receipt = await reader.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') throw new ChainError(`${what} transaction ${hash} reverted`);
-    return receipt;
-  };
 
   const readJob = async (jobId: bigint): Promise<OnchainJob> => {
     const raw = await reader
@@ -274,7 +234,6 @@ function buyerAccount(key: Hex | undefined, chainId: number): LocalAccount {
   throw new ConfigError(`NECTO_BUYER_KEY is required on chain ${chainId}: the buyer's 0x-prefixed 32-byte private key`);
 }
 
-const RECEIPT_POLL_MS = 250;
 
 /** A permit or a cancel signature outlives a slow confirmation, not much more. */
 const PERMIT_LIFETIME_SECONDS = 3600;

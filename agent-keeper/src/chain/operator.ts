@@ -1,20 +1,20 @@
 // A gateway operator's side of the market: the jobs routed to its gateways' offers, and the two
 // reports it owes for each (start, then completion with the seconds used). Every call is simulated
 // first, so a report the contract would refuse is explained and never sent.
-import { createPublicClient, createWalletClient, http, parseEventLogs } from 'viem';
+import { parseEventLogs } from 'viem';
 import type { Address, Hex, LocalAccount } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { nectoMarketAbi } from '@necto/contracts';
 import type { GatewayProvider } from '../gateways/operator-queue.ts';
-import { nectoMarketAddress } from '../sources/necto.ts';
 import { ConfigError } from '../scan.ts';
+import { connectAccountClient } from './account-client.ts';
 import { ANVIL_MNEMONIC } from './buyer.ts';
 import { explainRevert } from './buyer-errors.ts';
 import { ChainError } from './errors.ts';
 import { LOCAL_CHAIN_ID } from './market.ts';
 import { decodeJob } from './jobs.ts';
 import type { OnchainJob, RawJob } from './jobs.ts';
-import { ascii, readOffers, rpcErrorMessage } from './offers.ts';
+import { ascii, readOffers } from './offers.ts';
 import type { OnchainOffer } from './offers.ts';
 
 /** anvil's account 0: the local chain's protocol admin, which operates the seeded gateways. */
@@ -28,6 +28,7 @@ export type Operator = {
   address: Address;
   /** Chain time of the next block, unix seconds. */
   chainTime(): Promise<number>;
+  job(jobId: bigint): Promise<OnchainJob>;
   jobs(): Promise<OnchainJob[]>;
   offers(): Promise<OnchainOffer[]>;
   /** The gateways this operator owns. */
@@ -37,23 +38,8 @@ export type Operator = {
 };
 
 export async function connectOperator(env: NodeJS.ProcessEnv = process.env): Promise<Operator> {
-  const rpcUrl = env.NECTO_RPC_URL || 'http://127.0.0.1:8545';
   const key = operatorKey(env);
-  const transport = http(rpcUrl, { retryCount: 0, batch: true });
-  const probe = createPublicClient({ transport });
-  const chainId = await probe.getChainId().catch((error: unknown) => {
-    throw new ChainError(`cannot reach the chain at ${rpcUrl} (NECTO_RPC_URL; is \`npm start\` running?): ${rpcErrorMessage(error)}`);
-  });
-  const account = operatorAccount(key, chainId);
-  const chain = { id: chainId, name: `chain ${chainId}`, nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } };
-  const reader = createPublicClient({ chain, transport, pollingInterval: 250 });
-  const wallet = createWalletClient({ account, chain, transport, pollingInterval: 250 });
-  let market: Address;
-  try {
-    market = nectoMarketAddress({ ...env, NECTO_CHAIN_ID: String(chainId) });
-  } catch (error) {
-    throw new ChainError((error as Error).message);
-  }
+  const { chainId, account, chain, reader, wallet, market, chainTime, mined } = await connectAccountClient(env, (id) => operatorAccount(key, id));
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
     reader.readContract({ address: market, abi: nectoMarketAbi, functionName, args } as never) as Promise<T>;
 
@@ -68,18 +54,19 @@ export async function connectOperator(env: NodeJS.ProcessEnv = process.env): Pro
     const hash = await wallet.writeContract({ ...(call as object), chain } as never).catch((error: unknown) => {
       throw new ChainError(explainRevert(error, context));
     });
-    const receipt = await reader.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') throw new ChainError(`${functionName} transaction ${hash} reverted`);
-    return { hash, receipt };
+    return { hash, receipt: await mined(hash, functionName) };
   };
 
   return {
     chainId,
     market,
     address: account.address,
-    async chainTime() {
-      const latest = Number((await reader.getBlock()).timestamp);
-      return Math.max(latest + 1, Math.floor(Date.now() / 1000));
+    chainTime,
+    async job(jobId) {
+      const raw = await read<RawJob>('getJob', [jobId]).catch((error: unknown) => {
+        throw new ChainError(explainRevert(error, { chainId, market, jobId }));
+      });
+      return decodeJob(jobId, raw);
     },
     async jobs() {
       const count = Number(await read<bigint>('jobCount'));

@@ -1,13 +1,12 @@
 // Flags of the buyer's commands (request, jobs, cancel). Each bad value is a one-line UsageError
 // naming the flag; amounts are parsed from their digits, never through a float.
-import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
 import { ONCHAIN_AREAS } from '../chain/job-request.ts';
 import type { JobTerms, OnchainArea } from '../chain/job-request.ts';
 import { ONCHAIN_PRICING } from '../chain/offers.ts';
 import type { OnchainPricing } from '../chain/offers.ts';
 import { GPU_MODEL_IDS, memoryOf, resolveGpuModel } from '../gpu-models.ts';
 import { UsageError } from './args.ts';
+import { jobIdArg, parseFlags as parse } from './flags.ts';
 
 export const REQUEST_USAGE = `Usage: necto request --gpu <model> --count N --hours N --max-price USD [options]
 
@@ -141,39 +140,8 @@ export function parseCancelArgs(argv: string[]): CancelArgs | null {
     true,
   );
   if (values.help) return null;
-  const [job, extra] = positionals;
-  if (job === undefined) throw new UsageError('cancel needs a job id: necto cancel <job> [--key-file PATH]');
-  if (extra !== undefined) throw new UsageError(`cancel takes one job id (got "${job}" and "${extra}")`);
-  if (!/^\d+$/.test(job) || BigInt(job) === 0n) throw new UsageError(`<job> must be a job id, a whole number of at least 1 (got "${job}")`);
-  return { jobId: BigInt(job), ...(values['key-file'] !== undefined && { keyFile: values['key-file'] }), json: values.json === true };
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-function parse<O extends Options>(argv: string[], options: O, allowPositionals = false) {
-  try {
-    return parseArgs({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals });
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\.$/, ''));
-  }
-}
-
-/** `--count -3` as `--count=-3`, so the flag's own check names it and the value, instead of
- *  node:util reading -3 as an option. */
-export function withNegativeValues(argv: string[], options: Options): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const next = argv[i + 1];
-    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
-    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
+  const jobId = jobIdArg(positionals, 'cancel', 'necto cancel <job> [--key-file PATH]');
+  return { jobId, ...(values['key-file'] !== undefined && { keyFile: values['key-file'] }), json: values.json === true };
 }
 
 function whole(flag: string, value: string, min: number, max: number): number {

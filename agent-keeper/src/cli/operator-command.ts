@@ -1,8 +1,6 @@
 // `necto operator`: what a gateway operator does for the networks whose deploy API is not wired
 // yet (RunPod, Lambda, Vast, Shadeform, io.net, Nosana, AWS Spot, Render). A job routed to one of its
 // gateway offers is "awaiting operator": it runs it on that network, then reports it here.
-import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
 import { usdc } from '../chain/buyer-errors.ts';
 import { ChainError } from '../chain/errors.ts';
 import { connectOperator } from '../chain/operator.ts';
@@ -12,7 +10,7 @@ import type { OperatorTask } from '../gateways/operator-queue.ts';
 import type { ScanConfig } from '../scan.ts';
 import { isoTime } from '../time.ts';
 import { UsageError } from './args.ts';
-import { withNegativeValues } from './buyer-args.ts';
+import { jobIdArg, parseFlags } from './flags.ts';
 
 export const OPERATOR_USAGE = `Usage: necto operator <jobs|start|complete> [options]
 
@@ -40,12 +38,12 @@ export async function runOperator(argv: string[], config: ScanConfig): Promise<n
     return 0;
   }
   if (sub === 'jobs') {
-    const { values } = parse(rest, { network: { type: 'string' }, json: { type: 'boolean' } }, false);
-    return jobs({ network: values.network as string | undefined, json: values.json === true }, config);
+    const { values } = parseFlags(rest, { network: { type: 'string' }, json: { type: 'boolean' } });
+    return jobs({ network: values.network, json: values.json === true }, config);
   }
   if (sub === 'start') {
-    const { positionals } = parse(rest, {}, true);
-    const jobId = jobIdOf(positionals, 'start');
+    const { positionals } = parseFlags(rest, {}, true);
+    const jobId = jobIdArg(positionals, 'start', 'necto operator start <job>');
     const operator = await connectOperator(config.env);
     await mustBeOperatorsJob(operator, jobId);
     const hash = await operator.start(jobId);
@@ -53,9 +51,9 @@ export async function runOperator(argv: string[], config: ScanConfig): Promise<n
     return 0;
   }
   if (sub === 'complete') {
-    const { values, positionals } = parse(rest, { used: { type: 'string' } }, true);
-    const jobId = jobIdOf(positionals, 'complete');
-    const used = values.used as string | undefined;
+    const { values, positionals } = parseFlags(rest, { used: { type: 'string' } }, true);
+    const jobId = jobIdArg(positionals, 'complete', 'necto operator complete <job> --used SECONDS');
+    const used = values.used;
     if (used === undefined) throw new UsageError('complete needs --used SECONDS: the seconds the job ran (at most its booked hours)');
     if (!/^\d+$/.test(used) || Number(used) > 0xffffffff) throw new UsageError(`--used must be a whole number of seconds (got "${used}")`);
     const operator = await connectOperator(config.env);
@@ -94,30 +92,10 @@ async function jobs(values: { network: string | undefined; json: boolean }, conf
 
 /** A job that is not on this operator's gateways is refused before anything is simulated. */
 async function mustBeOperatorsJob(operator: Operator, jobId: bigint): Promise<void> {
-  const [all, offers, gateways] = await Promise.all([operator.jobs(), operator.offers(), operator.gateways()]);
-  const job = all.find((j) => j.jobId === jobId);
-  if (!job) throw new ChainError(`job ${jobId} does not exist on chain ${operator.chainId} (market ${operator.market})`);
+  const [job, offers, gateways] = await Promise.all([operator.job(jobId), operator.offers(), operator.gateways()]);
   const offer = offers.find((o) => o.offerId === job.offerId);
   if (!offer) throw new ChainError(`job ${jobId} is ${job.status}: it is not routed to any offer`);
   if (!gateways.some((g) => g.providerId === offer.providerId)) {
     throw new ChainError(`job ${jobId} runs on offer ${offer.offerId}, which is not on a gateway ${operator.address} operates`);
   }
-}
-
-type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
-
-function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>, allowPositionals: boolean): Parsed {
-  try {
-    return parseArgs({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals }) as Parsed;
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\.$/, ''));
-  }
-}
-
-function jobIdOf(positionals: string[], command: string): bigint {
-  const [job, extra] = positionals;
-  if (job === undefined) throw new UsageError(`${command} needs a job id: necto operator ${command} <job>`);
-  if (extra !== undefined) throw new UsageError(`${command} takes one job id (got "${job}" and "${extra}")`);
-  if (!/^\d+$/.test(job) || BigInt(job) === 0n) throw new UsageError(`<job> must be a job id, a whole number of at least 1 (got "${job}")`);
-  return BigInt(job);
 }

@@ -146,13 +146,13 @@ export class KeeperService {
     await this.scans.close();
   }
 
-  /** Requested jobs not yet routed or given up on, and whether the chain answers. */
   /** Every quote of the current scan (the cached external one, Necto's sellers read now). */
   async market(): Promise<MarketBoard> {
     const view = await this.scans.view(this.#deps.market.rpcUrl);
     return marketBoard(view, this.#deps.sources, Math.floor(Date.now() / 1000));
   }
 
+  /** Requested jobs not yet routed or given up on, and whether the chain answers. */
   health() {
     return {
       ready: this.#started,
