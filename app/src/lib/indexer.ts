@@ -123,11 +123,4 @@ export class Indexer {
     );
     return data.teamMembers.items;
   }
-
-  /** Ponder's indexing status: the block it has reached. */
-  async status(): Promise<number | undefined> {
-    const base = this.url.replace(/\/graphql$/, '');
-    const body = await fetchJson<Record<string, { block?: { number?: number } }>>('the indexer', `${base}/status`);
-    return Object.values(body)[0]?.block?.number;
-  }
 }

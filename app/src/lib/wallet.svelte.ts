@@ -12,7 +12,8 @@ const CHOICE_KEY = 'necto.wallet';
 /** anvil account 9: the seeded buyer, funded with USDC by the seed script. */
 export const DEFAULT_DEV_ACCOUNT = 9;
 
-export type WalletOption = { id: string; name: string; icon?: string; kind: 'injected' | 'dev' };
+/** A browser wallet found by EIP-6963. */
+export type WalletOption = { id: string; name: string; icon?: string };
 
 export class Wallet {
   readonly chain: Chain;
@@ -49,14 +50,8 @@ export class Wallet {
   /** Restores the last choice (dev account or injected wallet) without prompting. */
   async restore(): Promise<void> {
     const choice = localStorage.getItem(CHOICE_KEY);
-    if (choice?.startsWith('dev:') && this.devAccounts.length) {
-      const index = Number(choice.slice(4));
-      this.#config = this.#createConfig(index);
-      this.#watch();
-      await reconnect(this.#config, { connectors: this.#config.connectors.filter((c) => c.type === 'mock') }).catch(() => undefined);
-      if (this.status !== 'connected') await this.connectDev(index);
-      return;
-    }
+    // The dev wallet answers locally: connecting again asks nothing of anyone.
+    if (choice?.startsWith('dev:') && this.devAccounts.length) return this.connectDev(Number(choice.slice(4)));
     this.#watch();
     if (choice) await reconnect(this.#config).catch(() => undefined);
   }
@@ -112,7 +107,7 @@ export class Wallet {
 
   #createConfig(devIndex: number): Config {
     const dev = this.devAccounts.length
-      ? [mock({ accounts: [this.devAccounts[devIndex] ?? this.devAccounts[0]!, ...this.devAccounts.filter((_, i) => i !== devIndex)] as [Address, ...Address[]], features: { reconnect: true } })]
+      ? [mock({ accounts: [this.devAccounts[devIndex] ?? this.devAccounts[0]!, ...this.devAccounts.filter((_, i) => i !== devIndex)] as [Address, ...Address[]] })]
       : [];
     return createConfig({
       chains: [this.chain],
@@ -128,7 +123,7 @@ export class Wallet {
     const config = this.#config;
     const sync = () => {
       const injectedFound = config.connectors.filter((c) => c.type === 'injected');
-      this.injectedWallets = injectedFound.map((c) => ({ id: c.id, name: c.name, ...(c.icon && { icon: c.icon }), kind: 'injected' as const }));
+      this.injectedWallets = injectedFound.map((c) => ({ id: c.id, name: c.name, ...(c.icon && { icon: c.icon }) }));
     };
     sync();
     this.#unwatch = [
