@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { repoRoot } from './config.ts';
+import { readStackDeployment, repoRoot } from './config.ts';
 import type { StackConfig } from './config.ts';
 import { runCommand } from './commands.ts';
 import { portInUseMessage } from './ports.ts';
@@ -77,8 +77,7 @@ export async function startApp(config: StackConfig, port: number): Promise<Servi
 
 /** The app server's settings (app/server/app-config.ts): this stack's services and contracts. */
 function appEnv(config: StackConfig, port: number): NodeJS.ProcessEnv {
-  const deployment = JSON.parse(readFileSync(join(repoRoot, config.deploymentsDir, `${config.chainId}.json`), 'utf8'));
-  const { NectoMarket, USDC, TeamAccess } = deployment.contracts;
+  const { NectoMarket, USDC, TeamAccess } = readStackDeployment(config).contracts;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NECTO_APP_PORT: String(port),

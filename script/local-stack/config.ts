@@ -1,6 +1,7 @@
 // The local stack's configuration: environment variables with working defaults, and one clear line
 // naming the variable when a value is wrong.
-import { relative, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -20,6 +21,13 @@ export type StackConfig = {
   /** The app server's port, or undefined when NECTO_APP=off. */
   appPort?: number;
 };
+
+/** What Deploy wrote for this stack's chain: the contracts and the block their history starts at. */
+export type StackDeployment = { startBlock: number; contracts: { NectoMarket: string; USDC: string; TeamAccess: string } };
+
+export function readStackDeployment(config: StackConfig): StackDeployment {
+  return JSON.parse(readFileSync(join(repoRoot, config.deploymentsDir, `${config.chainId}.json`), 'utf8')) as StackDeployment;
+}
 
 /** The app server's port when NECTO_APP_PORT is not set; the keeper's default CORS origins name it. */
 export const DEFAULT_APP_PORT = 5173;

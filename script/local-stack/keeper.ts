@@ -1,9 +1,8 @@
 // Starts the keeper service (`necto keeper`) on the stack's chain and waits until it has handled
 // the requested jobs: the seeded ones are routed before the stack calls itself ready.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_APP_PORT, repoRoot } from './config.ts';
+import { DEFAULT_APP_PORT, readStackDeployment, repoRoot } from './config.ts';
 import type { StackConfig } from './config.ts';
 import { portInUseMessage } from './ports.ts';
 import { getJson, pollUntil, within } from './probes.ts';
@@ -73,8 +72,7 @@ function appOrigins({ appPort }: StackConfig): { NECTO_APP_ORIGINS?: string } {
 
 /** The market the stack just deployed, from the deployments file Deploy wrote. */
 function deployedMarket(config: StackConfig): { NECTO_MARKET_ADDRESS: string; NECTO_START_BLOCK: string } {
-  const path = join(repoRoot, config.deploymentsDir, `${config.chainId}.json`);
-  const deployment = JSON.parse(readFileSync(path, 'utf8'));
+  const deployment = readStackDeployment(config);
   return { NECTO_MARKET_ADDRESS: deployment.contracts.NectoMarket, NECTO_START_BLOCK: String(deployment.startBlock) };
 }
 
