@@ -15,6 +15,7 @@ export type ActivityKind =
   | 'unroutable' // terminal for a routing: no eligible offer; the job was marked unroutable
   | 'rerouted' // a routed job moved to another offer (failover or a cheaper offer)
   | 'skipped' // nothing to do: the job was already routed, cancelled or taken by another keeper
+  | 'fulfilment' // who runs a routed job: an external network's gateway operator, and when
   | 'error'; // something failed; the message says what happens next
 
 export type ActivityEvent = {

@@ -231,7 +231,7 @@ function narrateFulfilment(activity: ActivityLog, jobId: string, record: Decisio
   if (!network || network === 'necto') return;
   activity.emit({
     jobId,
-    kind: 'job',
+    kind: 'fulfilment',
     message: `Job ${jobId} runs on ${network} through its gateway: awaiting operator once the review window ends (necto operator start ${jobId})`,
     data: { fulfilment: 'operator', network },
   });

@@ -55,6 +55,12 @@ describe('pipelineOf, from activity events', () => {
     expect(pipeline.edges).toContainEqual({ id: 'record->chain', source: 'record', target: 'chain' });
   });
 
+  it('keeps a routed run done when the keeper then says who runs the job on a gateway', () => {
+    const routed = pipelineOf({ events: [...routing(), event('fulfilment', 'Job 7 runs on runpod through its gateway: awaiting operator', { fulfilment: 'operator', network: 'runpod' })] });
+    expect(new Set(Object.values(states(routed)).filter((s) => s !== 'done' && s !== 'failed'))).toEqual(new Set());
+    expect(eventsOfNode(routing().concat(event('fulfilment', 'awaiting operator')), 'chain').at(-1)?.kind).toBe('fulfilment');
+  });
+
   it('asks every source once the routing starts, and lights each as it answers', () => {
     const started = after(2);
     expect(node(started, 'request')?.state).toBe('done');

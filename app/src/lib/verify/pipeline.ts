@@ -288,7 +288,7 @@ const KINDS_OF_STAGE: Record<StageId, readonly ActivityEvent['kind'][]> = {
   constraints: ['decision'],
   ranking: ['decision'],
   record: ['store'],
-  chain: ['tx', 'routed', 'unroutable', 'rerouted', 'skipped', 'error'],
+  chain: ['tx', 'routed', 'unroutable', 'rerouted', 'skipped', 'error', 'fulfilment'],
 };
 
 /** The events of the latest attempt that concern one node: a source's answer, the scan, ... */
