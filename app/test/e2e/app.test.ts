@@ -139,6 +139,7 @@ describe('the market', () => {
     const models = await page.locator('[data-testid=quotes] tbody tr td:nth-child(3)').allTextContents();
     assert.ok(models.every((m) => m.startsWith('H100-80G')), models.join(', '));
     await page.goto(`${world.appUrl}/`);
+    await page.getByTestId('quotes').waitFor();
     await shoot(page, 'market-desktop');
     await page.close();
     const phone = await open('/', 'phone');
