@@ -11,6 +11,8 @@ export class AppConfigError extends Error {}
 const LOCAL_CHAIN_ID = 31337;
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+/** The accounts the local stack's anvil funds (script/local-stack/anvil.ts): 0-9 seeded roles, 10-11 fresh. */
+const DEV_ACCOUNTS = 12;
 
 type Deployed = { contracts: { NectoMarket: Address; USDC: Address; TeamAccess: Address } };
 
@@ -42,7 +44,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv): AppConfig {
       teamAccess: address('NECTO_TEAM_ACCESS_ADDRESS', deployed?.contracts.TeamAccess),
     },
     ...(explorerUrl && { explorerUrl }),
-    devAccounts: local ? Array.from({ length: 10 }, (_, i) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }).address) : [],
+    devAccounts: local ? Array.from({ length: DEV_ACCOUNTS }, (_, i) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }).address) : [],
   };
 }
 

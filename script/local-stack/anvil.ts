@@ -10,11 +10,13 @@ import type { Service } from './services.ts';
 import { StepError } from './steps.ts';
 
 const READY_TIMEOUT_MS = 15_000;
+/** Accounts 0-9 play the seed's roles; 10 and 11 are fresh (ETH only): a new seller, a new buyer. */
+export const ANVIL_ACCOUNTS = 12;
 
 export async function startAnvil(config: StackConfig): Promise<Service> {
   const child = spawn(
     join(repoRoot, 'script/bin/anvil'),
-    ['--host', config.host, '--port', String(config.port), '--chain-id', String(config.chainId)],
+    ['--host', config.host, '--port', String(config.port), '--chain-id', String(config.chainId), '--accounts', String(ANVIL_ACCOUNTS)],
     // Its own process group: a terminal's Ctrl-C reaches the stack only, which stops anvil last.
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );

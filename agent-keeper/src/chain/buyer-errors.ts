@@ -104,6 +104,46 @@ export function describeRevert({ errorName, args }: Revert, context: RevertConte
       return `team ${a[0]}'s treasury holds ${usdc(a[1])}, the deposit needs ${usdc(a[2])}`;
     case 'TeamTreasury_SpendingCapExceeded':
       return `team ${a[0]} has committed ${usdc(a[1])} of its ${usdc(a[3])} cap in the last 30 days: ${usdc(a[2])} more would exceed it`;
+    case 'TeamTreasury_UnknownTeam':
+    case 'TeamAccess_UnknownTeam':
+      return `team ${a[0]} does not exist on chain ${context.chainId}`;
+    case 'TeamTreasury_NotAdmin':
+    case 'TeamAccess_NotAdmin':
+      return `${a[1]} is not an Admin of team ${a[0]}: only its Admins change members, the whitelist, the cap or withdraw`;
+    case 'TeamTreasury_ZeroAmount':
+      return 'the amount must be above 0 USDC';
+    case 'TeamAccess_LastAdmin':
+      return `${a[1]} is team ${a[0]}'s last Admin: make another member Admin first`;
+    case 'TeamAccess_ZeroAddress':
+      return 'the member address is the zero address';
+    case 'ProviderRegistry_UnknownProvider':
+      return `provider ${a[0]} does not exist on chain ${context.chainId}`;
+    case 'ProviderRegistry_UnknownOffer':
+      return `offer ${a[0]} does not exist on chain ${context.chainId}`;
+    case 'ProviderRegistry_NotProviderOwner':
+      return `${a[1]} does not own provider ${a[0]}: only its owner lists and changes its offers`;
+    case 'ProviderRegistry_EmptySourceTag':
+      return 'a gateway names its external network (source tag)';
+    case 'ProviderRegistry_ZeroAddress':
+      return 'the payout address is the zero address';
+    case 'ProviderRegistry_EmptyGpuModel':
+      return 'the offer names no GPU model';
+    case 'ProviderRegistry_ZeroGpuCount':
+      return 'an offer lists at least 1 GPU';
+    case 'ProviderRegistry_InvalidWindow':
+      return `the availability window ends (${isoTime(Number(a[1]))}) before it starts (${isoTime(Number(a[0]))})`;
+    case 'ProviderRegistry_InvalidPricing':
+      return Number(a[0]) === 2
+        ? 'a Token offer needs a token, an amount per GPU-hour above 0 and a USD ceiling above $0'
+        : 'the price must be above $0 per GPU-hour';
+    case 'ProviderRegistry_GatewayPricingOnly':
+      return 'Spot and Auction pricing are for external networks\' gateways: list Fixed, Dynamic or Token';
+    case 'ProviderRegistry_GpuCountBelowInUse':
+      return `${a[1]} GPUs are reserved by routed or running jobs: the offer cannot list fewer (got ${a[0]})`;
+    case 'JobRegistry_NothingToWithdraw':
+      return `${a[0]} has no earnings to withdraw`;
+    case 'JobRegistry_ZeroAddress':
+      return 'the address is the zero address';
     case 'ERC20InsufficientBalance':
       return `${a[0]} holds ${usdc(a[1])}, the deposit needs ${usdc(a[2])}`;
     case 'ERC20InsufficientAllowance':

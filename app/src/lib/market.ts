@@ -1,7 +1,7 @@
 // The market contract as the app uses it: reads through a public client on the app's RPC, writes
 // through the connected wallet, each write simulated first so a call the contract would refuse is
 // never sent, and every revert decoded into one sentence (agent-keeper's buyer errors).
-import { localUsdcAbi, nectoMarketAbi } from '@necto/contracts';
+import { localUsdcAbi, nectoMarketAbi, teamAccessAbi } from '@necto/contracts';
 import { JOB_ACTION, PERMIT_TYPES, depositFor, jobRequest } from 'agent-keeper/job-request';
 import type { JobTerms } from 'agent-keeper/job-request';
 import { decodeJob } from 'agent-keeper/jobs';
@@ -34,12 +34,16 @@ export class TxError extends Error {
   }
 }
 
+/** A write to one of the app's contracts, named for the progress line. */
+export type Call = { what: string; contract: 'market' | 'teamAccess' | 'usdc'; functionName: string; args: readonly unknown[] };
+
 const SIGNATURE_LIFETIME_SECONDS = 3600;
 
 export class Market {
   readonly reader: PublicClient;
   readonly address: Address;
   readonly usdc: Address;
+  readonly teamAccess: Address;
   readonly chainId: number;
   readonly #wallet: Wallet;
 
@@ -47,8 +51,28 @@ export class Market {
     this.reader = createPublicClient({ chain: wallet.chain, transport: http(app.rpcUrl, { batch: true }), pollingInterval: 250 });
     this.address = app.contracts.market;
     this.usdc = app.contracts.usdc;
+    this.teamAccess = app.contracts.teamAccess;
     this.chainId = app.chainId;
     this.#wallet = wallet;
+  }
+
+  /** The connected account, or undefined. */
+  get account(): Address | undefined {
+    return this.#wallet.address;
+  }
+
+  /** Any write to the market, the team registry or the token: simulated first, its revert in words. */
+  send(call: Call, onStep: (step: TxStep) => void, context: Partial<RevertContext> = {}): Promise<{ receipt: TransactionReceipt; hash: Hex }> {
+    const targets = { market: [this.address, nectoMarketAbi], teamAccess: [this.teamAccess, teamAccessAbi], usdc: [this.usdc, localUsdcAbi] } as const;
+    const [address, abi] = targets[call.contract];
+    return this.#send(call.what, address, abi, call.functionName, call.args, this.#context(context), onStep);
+  }
+
+  /** Lets the market pull `amount` of the wallet's USDC, approving only when the allowance is short. */
+  async ensureAllowance(amount: bigint, onStep: (step: TxStep) => void): Promise<void> {
+    const owner = await this.#account();
+    const allowance = await this.reader.readContract({ address: this.usdc, abi: localUsdcAbi, functionName: 'allowance', args: [owner, this.address] });
+    if (allowance < amount) await this.send({ what: 'Approve the USDC', contract: 'usdc', functionName: 'approve', args: [this.address, amount] }, onStep);
   }
 
   #context(extra: Partial<RevertContext> = {}): RevertContext {

@@ -2,110 +2,52 @@
 // app server), with the dev wallet (anvil's accounts) and no extension. Screenshots of every page at
 // both viewport sizes go to app/test/e2e/artifacts/.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { nectoMarketAbi } from '@necto/contracts';
-import { createPublicClient, createWalletClient, defineChain, http } from 'viem';
-import type { Browser, Page } from 'playwright-core';
-import { startFullStack } from '../../../script/test/stack.ts';
-import type { FullStack } from '../../../script/test/stack.ts';
+import { createWalletClient, http } from 'viem';
+import type { Page } from 'playwright-core';
 import { appConfigFromEnv } from '../../server/app-config.ts';
 import { startAppServer } from '../../server/serve.ts';
 import type { AppServer } from '../../server/serve.ts';
-import { accessibilityViolations } from './accessibility.ts';
-import { VIEWPORTS, launchBrowser, openPage } from './browser.ts';
+import { VIEWPORTS, openPage } from './browser.ts';
+import { BUILD, ROUTED_MS, anvilChain, chainOf, connectDevWallet, jobCount as countJobs, open as openIn, shoot, startWorld, stopWorld } from './harness.ts';
+import type { World } from './harness.ts';
 import { injectWallet } from './injected-wallet.ts';
 import { startTamperingKeeper } from './tamper-proxy.ts';
 
-const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
-const BUILD = resolve(import.meta.dirname, '../../build');
-const ROUTED_MS = 30_000;
 /** anvil account 2: the local market's guardian (script/Seed.s.sol). */
 const GUARDIAN = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
-const anvil = () => defineChain({ id: 31337, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [world.rpcUrl] } } });
-
-type World = {
-  stack: FullStack;
-  browser: Browser;
-  appUrl: string;
-  allowed: string[];
-  rpcUrl: string;
-  market: `0x${string}`;
-  tamperedApp: AppServer;
-  tamperingKeeper: Awaited<ReturnType<typeof startTamperingKeeper>>;
-};
 
 let world: World;
-let started: FullStack | undefined;
+let tamperedApp: AppServer | undefined;
+let tamperingKeeper: Awaited<ReturnType<typeof startTamperingKeeper>> | undefined;
 /** The Tracked job the buyer submits, still in its review window for the tampering test. */
 let trackedJob: string | undefined;
-const outsideRequests: string[] = [];
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const stack = await startFullStack();
-  started = stack;
-  await stack.ready;
-  const { anvil, indexer } = stack.ports;
-  const deployment = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../..', stack.deploymentsDir, '31337.json'), 'utf8'));
-  const { rpc: rpcUrl, keeper: keeperUrl } = stack.urls;
-  const tamperingKeeper = await startTamperingKeeper(keeperUrl);
-  const tamperedApp = await startAppServer(
-    appConfigFromEnv({ NECTO_ANVIL_PORT: String(anvil), NECTO_INDEXER_PORT: String(indexer), KEEPER_URL: tamperingKeeper.url, NECTO_MARKET_ADDRESS: deployment.contracts.NectoMarket, NECTO_USDC_ADDRESS: deployment.contracts.USDC, NECTO_TEAM_ACCESS_ADDRESS: deployment.contracts.TeamAccess }),
+  world = await startWorld();
+  tamperingKeeper = await startTamperingKeeper(world.keeperUrl);
+  const { anvil, indexer } = world.stack.ports;
+  const { contracts } = world.deployment;
+  tamperedApp = await startAppServer(
+    appConfigFromEnv({ NECTO_ANVIL_PORT: String(anvil), NECTO_INDEXER_PORT: String(indexer), KEEPER_URL: tamperingKeeper.url, NECTO_MARKET_ADDRESS: contracts.NectoMarket, NECTO_USDC_ADDRESS: contracts.USDC, NECTO_TEAM_ACCESS_ADDRESS: contracts.TeamAccess }),
     { port: 0 },
   );
-  world = {
-    stack,
-    browser: await launchBrowser(),
-    appUrl: stack.urls.app!,
-    allowed: [stack.urls.app!, rpcUrl, stack.urls.indexer, keeperUrl, tamperedApp.url, tamperingKeeper.url],
-    rpcUrl,
-    market: deployment.contracts.NectoMarket,
-    tamperedApp,
-    tamperingKeeper,
-  };
+  world.allowed.push(tamperedApp.url, tamperingKeeper.url);
 });
 
 after(async () => {
-  await world?.browser.close();
-  await world?.tamperedApp.close();
-  await world?.tamperingKeeper.close();
-  await started?.cleanup();
-  assert.deepEqual(outsideRequests, [], 'the app asked a host other than the indexer, the keeper and the RPC');
+  await tamperedApp?.close();
+  await tamperingKeeper?.close();
+  await stopWorld(world);
 });
 
-async function open(path: string, viewport: keyof typeof VIEWPORTS = 'desktop', base = world.appUrl): Promise<Page> {
-  const { page, outside, consoleErrors } = await openPage(world.browser, VIEWPORTS[viewport], world.allowed);
-  page.on('close', () => {
-    outsideRequests.push(...outside);
-    const unexpected = consoleErrors.filter((e) => !/Failed to load resource|ERR_CONNECTION/.test(e));
-    if (unexpected.length) console.error(`console errors on ${path}:`, unexpected);
-  });
-  await page.goto(`${base}${path}`);
-  return page;
-}
-
-async function connectDevWallet(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Connect wallet' }).click();
-  await page.getByTestId('connect-dev').click();
-  await page.getByTestId('wallet-address').waitFor();
-}
-
-/** Saves the page as an artifact, and checks it against WCAG 2.1 A and AA as it stands. */
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  assert.deepEqual(await accessibilityViolations(page), [], `accessibility of ${name}`);
-}
-
-function chain() {
-  return createPublicClient({ transport: http(world.rpcUrl) });
-}
-
-async function jobCount(): Promise<bigint> {
-  return chain().readContract({ address: world.market, abi: nectoMarketAbi, functionName: 'jobCount' });
-}
+const open = (path: string, viewport: keyof typeof VIEWPORTS = 'desktop', base?: string): Promise<Page> => openIn(world, path, viewport, base);
+const chain = () => chainOf(world);
+const jobCount = () => countJobs(world);
 
 async function submitJob(page: Page): Promise<string> {
   await page.getByTestId('submit').click();
@@ -163,7 +105,7 @@ describe('a browser wallet', () => {
     await banner.getByRole('button', { name: 'Switch network' }).click();
     await banner.waitFor({ state: 'detached' });
     await page.getByTestId('balance').filter({ hasText: 'USDC' }).waitFor();
-    outsideRequests.push(...outside);
+    world.outsideRequests.push(...outside);
     await page.close();
   });
 });
@@ -260,7 +202,7 @@ describe('a buyer', () => {
   });
 
   test('a request the contract refuses is decoded into words, and nothing is sent', async () => {
-    const guardian = createWalletClient({ account: GUARDIAN, chain: anvil(), transport: http(world.rpcUrl) });
+    const guardian = createWalletClient({ account: GUARDIAN, chain: anvilChain(world), transport: http(world.rpcUrl) });
     const page = await open('/jobs/new');
     await connectDevWallet(page);
     await page.getByTestId('best-quote').waitFor();
@@ -281,13 +223,13 @@ describe('a buyer', () => {
 
   test('a tampered record fails verification in the review window, and one click cancels the job', async () => {
     assert.ok(trackedJob, 'the Tracked job test ran first');
-    const page = await open(`/jobs/${trackedJob}`, 'desktop', world.tamperedApp.url);
+    const page = await open(`/jobs/${trackedJob}`, 'desktop', tamperedApp!.url);
     await connectDevWallet(page);
     await page.getByTestId('review-countdown').waitFor();
     const text = await verdict(page); // verified without a click: the job is in its review window
     assert.match(text, /✘ Not verified/);
     assert.match(text, /Failed: .*0G root/, 'the failing check is named');
-    assert.ok(world.tamperingKeeper.tampered.length > 0, 'the tampering keeper served no record');
+    assert.ok(tamperingKeeper!.tampered.length > 0, 'the tampering keeper served no record');
     await shoot(page, 'job-tampered-desktop');
     await page.getByTestId('cancel-after-failed-verify').click();
     await page.getByTestId('job-status').filter({ hasText: 'Cancelled' }).waitFor({ timeout: ROUTED_MS });

@@ -26,7 +26,7 @@ test('on the local chain every setting has a default: the bundled deployment and
   assert.equal(config.indexerUrl, 'http://127.0.0.1:42069');
   assert.equal(config.keeperUrl, 'http://127.0.0.1:8788');
   assert.deepEqual(config.contracts, { market: local.NectoMarket, usdc: local.USDC, teamAccess: local.TeamAccess });
-  assert.equal(config.devAccounts.length, 10);
+  assert.equal(config.devAccounts.length, 12);
   assert.equal(config.devAccounts[0], '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266');
   assert.equal(config.explorerUrl, undefined);
 });
