@@ -38,6 +38,8 @@ export type RoutedPrice = { timestamp: string; pricePerGpuHour: string; offerId:
 export type Membership = { teamId: number; role: 'Viewer' | 'User' | 'Admin'; team: { id: number; name: string } | null };
 export type RoutedOffer = { id: number; gpuModel: string; gpuCount: number; pricing: string; country: string | null; area: string; provider: { id: number; sourceTag: string | null; isGateway: boolean; metadataURI: string } | null };
 export type IndexedOffer = { id: number; gpuModel: string; providerId: number; isGateway: boolean };
+export type IndexedProvider = { id: number; owner: string; payout: string; sourceTag: string | null; isGateway: boolean; metadataURI: string };
+export type JobPage = { items: IndexedJob[]; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
 const JOB_FIELDS = `id mode controller buyer teamId gpuModel gpuCount hoursRequested maxPricePerGpuHour reviewSeconds
   rerouteOptIn status offerId providerId pricePerGpuHour decisionRoot deposit paid refunded refundDue usedSeconds
@@ -113,6 +115,27 @@ export class Indexer {
       { id },
     );
     return data.offer;
+  }
+
+  /** One page of jobs matching a `where` (the indexer's jobFilter), newest first. */
+  async jobsPage(where: Record<string, unknown>, after?: string | null, limit = 100): Promise<JobPage> {
+    const data = await this.query<{ jobs: JobPage }>(
+      `query ($where: jobFilter, $after: String, $limit: Int) { jobs(where: $where, orderBy: "requestedAt", orderDirection: "desc", after: $after, limit: $limit) { items { ${JOB_FIELDS} } totalCount pageInfo { hasNextPage endCursor } } }`,
+      { where, after: after ?? null, limit },
+    );
+    return data.jobs;
+  }
+
+  /** Every provider, sellers and gateways (the first 100 by id). */
+  async providers(): Promise<IndexedProvider[]> {
+    const data = await this.query<{ providers: { items: IndexedProvider[] } }>(`{ providers(orderBy: "id", limit: 100) { items { id owner payout sourceTag isGateway metadataURI } } }`);
+    return data.providers.items;
+  }
+
+  /** Every team's id and name (the first 100 by id). */
+  async teamNames(): Promise<{ id: number; name: string }[]> {
+    const data = await this.query<{ teams: { items: { id: number; name: string }[] } }>(`{ teams(orderBy: "id", limit: 100) { items { id name } } }`);
+    return data.teams.items;
   }
 
   /** The teams `account` may submit jobs for (User or Admin). */

@@ -1,0 +1,24 @@
+import { describe, expect, test } from 'vitest';
+import { parseProviderProfile, providerLabel } from './provider-profile.ts';
+
+describe('a provider profile', () => {
+  test('reads the seed’s raw JSON and the app’s URI-encoded JSON', () => {
+    expect(parseProviderProfile('data:application/json,{"name":"Lumen Compute"}')).toEqual({ name: 'Lumen Compute' });
+    const encoded = `data:application/json,${encodeURIComponent(JSON.stringify({ name: 'Café, GPUs & Co', contact: 'ops@example.org' }))}`;
+    expect(parseProviderProfile(encoded)).toEqual({ name: 'Café, GPUs & Co', contact: 'ops@example.org' });
+    expect(parseProviderProfile(`data:application/json;base64,${btoa('{"name":"B64"}')}`)).toEqual({ name: 'B64' });
+  });
+
+  test('anything else is no profile, never an error', () => {
+    expect(parseProviderProfile('ipfs://bafy')).toEqual({});
+    expect(parseProviderProfile('data:application/json,{not json')).toEqual({});
+    expect(parseProviderProfile('data:application/json,{"name":42,"contact":" "}')).toEqual({});
+  });
+
+  test('labels sellers and gateways with their ids', () => {
+    expect(providerLabel({ id: 11, sourceTag: null, isGateway: false, metadataURI: 'data:application/json,{"name":"Lumen"}' })).toBe('Lumen (seller #11)');
+    expect(providerLabel({ id: 12, sourceTag: null, isGateway: false, metadataURI: '' })).toBe('Necto seller #12');
+    expect(providerLabel({ id: 1, sourceTag: 'akash', isGateway: true, metadataURI: 'data:application/json,{"name":"Akash"}' })).toBe('Akash (gateway #1)');
+    expect(providerLabel({ id: 2, sourceTag: 'ionet', isGateway: true, metadataURI: '' })).toBe('ionet (gateway #2)');
+  });
+});

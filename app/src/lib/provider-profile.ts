@@ -1,0 +1,32 @@
+// A provider's off-chain profile: its metadataURI, a `data:application/json,` URI holding
+// { name, contact } (as the app registers sellers and the seed lists its gateways).
+export type ProviderProfile = { name?: string; contact?: string };
+
+const DATA_JSON = /^data:application\/json(;charset=[^,;]+)?(;base64)?,/i;
+
+export function parseProviderProfile(metadataURI: string): ProviderProfile {
+  const match = DATA_JSON.exec(metadataURI);
+  if (!match) return {};
+  const payload = metadataURI.slice(match[0].length);
+  let json: unknown;
+  try {
+    json = JSON.parse(match[2] ? atob(payload) : decodeURIComponent(payload));
+  } catch {
+    return {};
+  }
+  if (!json || typeof json !== 'object') return {};
+  const { name, contact } = json as Record<string, unknown>;
+  return {
+    ...(typeof name === 'string' && name.trim() && { name: name.trim() }),
+    ...(typeof contact === 'string' && contact.trim() && { contact: contact.trim() }),
+  };
+}
+
+export type ProviderIdentity = { id: number; sourceTag: string | null; isGateway: boolean; metadataURI: string };
+
+/** "Lumen Compute (seller #3)", "Akash (gateway #1)": a name people recognize, and the id that is sure. */
+export function providerLabel(provider: ProviderIdentity): string {
+  const name = parseProviderProfile(provider.metadataURI).name;
+  if (provider.isGateway) return `${name ?? provider.sourceTag ?? 'External network'} (gateway #${provider.id})`;
+  return name ? `${name} (seller #${provider.id})` : `Necto seller #${provider.id}`;
+}
