@@ -1,10 +1,11 @@
 // A job request in the contract's terms: the JobRequest struct, the deposit it escrows, and the
 // EIP-712 types buyers sign (USDC's permit, an Untracked job key's JobAction). No I/O: the CLI's
 // buyer client and the app's wallet both build their transactions from these.
-import { keccak256, stringToHex, zeroAddress } from 'viem';
+import { stringToHex, zeroAddress } from 'viem';
 import type { Address } from 'viem';
 import { ONCHAIN_PRICING } from './offers.ts';
 import type { OnchainPricing } from './offers.ts';
+import { workloadHashOf } from './workload.ts';
 
 /** The contract's Area enum, by value. */
 export const ONCHAIN_AREAS = [undefined, 'NA', 'SA', 'EU', 'APAC', 'MEA'] as const;
@@ -47,8 +48,7 @@ export function jobRequest(terms: JobTerms) {
       excludedPricing: terms.excludedPricing.reduce((bits, p) => bits | (1 << ONCHAIN_PRICING.indexOf(p)), 0),
       hoursRequested: terms.hours,
       workloadURI: terms.workloadURI,
-      // Pins the workload reference, as the seeded jobs do.
-      workloadHash: keccak256(stringToHex(terms.workloadURI)),
+      workloadHash: workloadHashOf(terms.workloadURI),
     },
     maxPricePerGpuHour: terms.maxPricePerGpuHour,
     mode: terms.jobKey ? 1 : 0,

@@ -3,6 +3,7 @@
 import { ONCHAIN_AREAS } from '../chain/job-request.ts';
 import type { JobTerms, OnchainArea } from '../chain/job-request.ts';
 import { ONCHAIN_PRICING } from '../chain/offers.ts';
+import { UNSET_WORKLOAD, parseWorkload } from '../chain/workload.ts';
 import type { OnchainPricing } from '../chain/offers.ts';
 import { GPU_MODEL_IDS, memoryOf, resolveGpuModel } from '../gpu-models.ts';
 import { UsageError } from './args.ts';
@@ -25,7 +26,8 @@ export const REQUEST_USAGE = `Usage: necto request --gpu <model> --count N --hou
   --min-vram    minimum GPU memory in GB (default: the model's)
   --exclude     pricing models to refuse: ${ONCHAIN_PRICING.map((p) => p.toLowerCase()).join(', ')}
   --reroute     let the keeper move the routed job to a markedly cheaper offer or fail it over
-  --workload    the workload URI (container image and command; default ${'necto:unset'})
+  --workload    what the provider runs: oci://<image>, a data:application/json workload manifest
+                (README: "The workload") or necto:unset (the default)
   --no-follow   print the job id and exit instead of following the keeper until the job is routed
   --wait        seconds to wait for the route (default 60)
   --json        print the outcome as JSON (progress goes to stderr)
@@ -47,7 +49,7 @@ export const CANCEL_USAGE = `Usage: necto cancel <job> [--key-file PATH] [--json
   key files in the current directory or given with --key-file; the key signs, you send and receive
   the refund, so the key needs no ETH.`;
 
-export const DEFAULT_WORKLOAD = 'necto:unset';
+export const DEFAULT_WORKLOAD = UNSET_WORKLOAD;
 const MAX_REVIEW_SECONDS = 3600;
 const MAX_UINT16 = 65_535;
 const MAX_UINT32 = 4_294_967_295;
@@ -96,7 +98,8 @@ export function parseRequestArgs(argv: string[]): RequestArgs | null {
   if (untracked && teamId) throw new UsageError('--team cannot be combined with --untracked: team jobs are Tracked, drawn on the team treasury');
   if (values['key-file'] !== undefined && !untracked) throw new UsageError('--key-file goes with --untracked (a Tracked job is controlled by your own key)');
   const workloadURI = values.workload ?? DEFAULT_WORKLOAD;
-  if (workloadURI.trim() === '') throw new UsageError('--workload must not be empty');
+  const workload = parseWorkload(workloadURI);
+  if (!workload.ok) throw new UsageError(`--workload: ${workload.reason}`);
   return {
     terms: {
       gpuModel,
