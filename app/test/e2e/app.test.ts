@@ -146,7 +146,8 @@ describe('a buyer', () => {
     assert.match(await verdict(page), /✔ Verified/);
     // On an external network's gateway, the page says who runs the job and what comes next.
     const provider = (await page.getByTestId('job-provider').textContent())!;
-    if (!provider.startsWith('Necto seller')) {
+    assert.match(provider, /\((seller|gateway) #\d+\) · offer \d+$/);
+    if (/\(gateway #\d+\)/.test(provider)) {
       assert.match((await page.getByTestId('fulfilment').textContent())!, /in review.*gateway's operator.*necto operator start/s);
     }
     assert.equal(await page.getByTestId('job-status').textContent(), 'Routed');
