@@ -30,6 +30,8 @@ export type Operator = {
   chainTime(): Promise<number>;
   job(jobId: bigint): Promise<OnchainJob>;
   jobs(): Promise<OnchainJob[]>;
+  /** What the job runs, as its request named and pinned it (the JobRequested event). */
+  workload(jobId: bigint): Promise<{ uri: string; hash: Hex }>;
   offers(): Promise<OnchainOffer[]>;
   /** The gateways this operator owns. */
   gateways(): Promise<GatewayProvider[]>;
@@ -47,7 +49,9 @@ export async function connectOperator(env: NodeJS.ProcessEnv = process.env): Pro
     const context = { chainId, market, jobId };
     const call = { account, address: market, abi: nectoMarketAbi, functionName, args } as never;
     try {
-      await reader.simulateContract(call);
+      // Against the pending block: a completion counts time up to the block it lands in, and a
+      // chain that mines only on demand (anvil) may have a latest block long past.
+      await reader.simulateContract({ ...(call as object), blockTag: 'pending' } as never);
     } catch (error) {
       throw new ChainError(explainRevert(error, context));
     }
@@ -72,6 +76,11 @@ export async function connectOperator(env: NodeJS.ProcessEnv = process.env): Pro
       const count = Number(await read<bigint>('jobCount'));
       const raw = await Promise.all(Array.from({ length: count }, (_, i) => read<RawJob>('getJob', [BigInt(i + 1)])));
       return raw.map((job, i) => decodeJob(BigInt(i + 1), job));
+    },
+    async workload(jobId) {
+      const [requested] = await reader.getContractEvents({ address: market, abi: nectoMarketAbi, eventName: 'JobRequested', args: { jobId }, fromBlock: 'earliest' });
+      if (!requested?.args.spec) throw new ChainError(`job ${jobId} has no JobRequested event on chain ${chainId}`);
+      return { uri: requested.args.spec.workloadURI, hash: requested.args.spec.workloadHash };
     },
     offers: () => readOffers(reader, market),
     async gateways() {
