@@ -137,6 +137,8 @@ export type RerouteOptions = {
   minSaving: number;
   /** Decide only: report the reroute that would be posted, store and send nothing. */
   dryRun?: boolean;
+  /** The routed offer's gateway reported it cannot run the job, and why: it fails over now. */
+  gatewayFailure?: string;
 };
 
 /**
@@ -150,13 +152,14 @@ export async function rerouteJob(jobId: bigint, deps: RouteDeps, options: Rerout
   if (job.status !== 'Routed') return notWaiting(job, market);
   if (!job.rerouteOptIn) return notWaiting(job, market, undefined, `job ${jobId} did not opt in to rerouting`);
   const now = await market.routeTime();
-  const cause: RerouteCause = now > job.startDeadline ? 'failover' : 'cheaper';
+  const cause: RerouteCause = now > job.startDeadline || options.gatewayFailure ? 'failover' : 'cheaper';
+  const failure = options.gatewayFailure ? `its gateway cannot run the job: ${options.gatewayFailure}` : 'did not start the job by its start deadline';
 
   const planned = await plan(job, deps, {
     exclude: (quote, { offers, providers }) => {
       const failing = offers.find((o) => o.offerId === job.offerId)?.providerId;
       if (cause === 'failover' && failing !== undefined && providerIdOf(quote, providers) === failing) {
-        return `provider ${failing} did not start the job by its start deadline`;
+        return `provider ${failing} ${failure}`;
       }
       if (quote.onchain && 'offerId' in quote.onchain && quote.onchain.offerId === job.offerId) {
         return `the job is routed to offer ${job.offerId} already`;
@@ -181,7 +184,7 @@ export async function rerouteJob(jobId: bigint, deps: RouteDeps, options: Rerout
     }
     if (options.dryRun) {
       const reason =
-        cause === 'failover' ? `not started by its start deadline: ${offer} is the best other offer` : `${offer} is at least ${saving}`;
+        cause === 'failover' ? `${options.gatewayFailure ? `its gateway cannot run it (${options.gatewayFailure})` : 'not started by its start deadline'}: ${offer} is the best other offer` : `${offer} is at least ${saving}`;
       return { status: 'would-reroute' as const, jobId, cause, reason, candidate: chosen, decidedAt: decision.now };
     }
     const root = await storeRecord(record, deps);

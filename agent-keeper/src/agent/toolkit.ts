@@ -77,15 +77,24 @@ export type JobReport = {
   fulfilment?: Fulfilment;
 };
 
-/** Until a network's deploy API is wired, its gateway's operator runs the job by hand and reports
- *  it (`necto operator`): such a job is "awaiting operator", never silently done. */
+/** Who runs a job on an external network. A gateway whose deploy API is wired runs it itself
+ *  (`by: 'gateway'`: Akash through its Console); elsewhere the gateway's operator runs it by hand
+ *  and reports it (`necto operator`): "awaiting operator", never silently done. */
 export type Fulfilment = {
   network: string;
-  by: 'operator';
-  state: 'in review' | 'awaiting operator' | 'running';
+  by: 'operator' | 'gateway';
+  state: 'in review' | 'awaiting operator' | 'deploying' | 'awaiting bids' | 'leased' | 'running' | 'settled' | 'failed';
   /** ISO time: the review end, the start deadline, or the completion deadline. */
-  until: string;
+  until?: string;
   next: string;
+  /** The network's own id for the run (Akash: the deployment's dseq). */
+  deployment?: string;
+  /** The bid the gateway accepted, beside the price the job was routed at (USD per GPU-hour). */
+  acceptedBid?: { provider: string; usdPerGpuHour: number; routedUsdPerGpuHour: number };
+  /** Why the gateway could not run it (state failed). */
+  reason?: string;
+  /** The root of the gateway's fulfilment record in the decision store, once the run ended. */
+  record?: string;
 };
 
 export type Verification = { verified: boolean; root: Hex; checks: { name: string; ok: boolean; detail: string }[] };

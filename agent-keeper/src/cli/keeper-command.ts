@@ -4,6 +4,8 @@ import { ChainError, connectMarket } from '../chain/market.ts';
 import { rpcErrorMessage } from '../chain/offers.ts';
 import { createDecisionStore } from '../decision/store.ts';
 import type { ScanConfig } from '../scan.ts';
+import { connectAkashGateway } from '../gateways/akash/akash-config.ts';
+import { ActivityLog } from '../service/activity.ts';
 import type { ActivityEvent } from '../service/activity.ts';
 import { startKeeperApi } from '../service/http-api.ts';
 import { readKeeperSettings } from '../service/keeper-config.ts';
@@ -33,7 +35,11 @@ export async function runKeeper(argv: string[], config: ScanConfig): Promise<num
     import('@google/adk'),
   ]);
   adk.setLogLevel(adk.LogLevel.WARN); // ADK's info lines would interleave with the activity feed
-  const keeper = new KeeperService({ market, store, sources: ALL_SOURCES, config, settings });
+  const activity = new ActivityLog();
+  // The Akash gateway hands back the jobs it cannot run; the keeper, made next, fails them over.
+  let keeper: InstanceType<typeof KeeperService> | undefined;
+  const akash = await connectAkashGateway(config.env, market.chainId, { activity, store, handBack: (jobId, offerId, reason) => keeper?.handBack(jobId, offerId, reason) });
+  keeper = new KeeperService({ market, store, sources: ALL_SOURCES, config, settings, activity, ...(akash && { gateway: akash.gateway }) });
   if (!argv.includes('--quiet')) keeper.activity.subscribe((event) => process.stdout.write(`${formatActivity(event)}\n`));
   const asker = createAsker({ toolkit: keeper.toolkit, env: config.env });
   const api = await startKeeperApi(store, {
@@ -50,12 +56,14 @@ export async function runKeeper(argv: string[], config: ScanConfig): Promise<num
   } catch (error) {
     await api.close();
     await keeper.stop();
+    await akash?.close();
     throw new ChainError(`the keeper could not start on ${market.rpcUrl}: ${rpcErrorMessage(error)}`);
   }
   await stopped;
   process.stdout.write('Stopping the keeper...\n');
   await api.close();
   await keeper.stop();
+  await akash?.close();
   return 0;
 }
 

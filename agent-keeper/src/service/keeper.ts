@@ -6,6 +6,7 @@
 import type { Event } from '@google/adk';
 import { KeeperAgent, createKeeperRunner, keeperAgentTools } from '../agent/keeper-agent.ts';
 import type { ToolStep, WorkOrder } from '../agent/keeper-agent.ts';
+import type { Fulfilment } from '../agent/toolkit.ts';
 import type { Market } from '../chain/market.ts';
 import { MarketWatcher, webSocketUrlFor } from '../chain/watch.ts';
 import type { MarketEvent } from '../chain/watch.ts';
@@ -34,6 +35,16 @@ export type KeeperDeps = {
   /** How often the head is polled without a WebSocket, ms; the market's NECTO_POLL_MS by default. */
   pollMs?: number;
   prepareQuotes?: RouteDeps['prepareQuotes'];
+  /** A gateway that runs the jobs routed to its network itself (Akash through its Console). */
+  gateway?: AutomatedGateway;
+};
+
+/** What the keeper needs of a gateway that runs jobs on its own; it hands back the ones it cannot run. */
+export type AutomatedGateway = {
+  readonly networks: ReadonlySet<string>;
+  start(): Promise<void>;
+  stop(): void;
+  fulfilment(jobId: string): Fulfilment | undefined;
 };
 
 /** A job waiting for a route: when the keeper first saw it, and when it tries next. */
@@ -65,6 +76,8 @@ export class KeeperService {
   readonly #watched = new Map<string, Watched>();
   readonly #notes = new Map<string, string>();
   readonly #inFlight = new Set<string>();
+  /** Jobs the gateway of their routed offer cannot run, and why: checked (failed over) at once. */
+  readonly #gatewayFailures = new Map<string, { offerId: number; reason: string }>();
   #watcher: MarketWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #chain: { ok: boolean; head?: bigint; error?: string } = { ok: false };
@@ -95,6 +108,11 @@ export class KeeperService {
       keeperNote: (id) => this.note(id),
       firstSeen: (id) => this.#waiting.get(id)?.firstSeen ?? Date.now(),
       prepareQuotes: deps.prepareQuotes ?? sellerTrackRecords(deps.market),
+      gatewayFailure: (id, offerId) => {
+        const failure = this.#gatewayFailures.get(id);
+        return failure?.offerId === offerId ? failure.reason : undefined;
+      },
+      ...(deps.gateway && { automatedFulfilment: (id: string) => deps.gateway!.fulfilment(id), automatedNetworks: deps.gateway.networks }),
     });
     this.#run = createKeeperRunner(new KeeperAgent(keeperAgentTools(this.toolkit)));
   }
@@ -137,11 +155,13 @@ export class KeeperService {
     this.#started = true;
     this.#timer = setInterval(() => this.#pump(), 1000);
     this.#pump();
+    await this.#deps.gateway?.start();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    this.#deps.gateway?.stop();
     await this.#watcher?.stop();
     await this.scans.close();
   }
@@ -165,6 +185,15 @@ export class KeeperService {
       watching: this.#watched.size,
       scan: this.scans.lastSources(),
     };
+  }
+
+  /** The gateway of the job's routed offer cannot run it: fail it over now (if it opted in). */
+  handBack(jobId: bigint, offerId: number, reason: string): void {
+    const id = jobId.toString();
+    this.#gatewayFailures.set(id, { offerId, reason });
+    this.#notes.set(id, `its gateway cannot run it (${reason}): failing it over`);
+    this.#watch(id, 0);
+    this.#pump();
   }
 
   /** What the keeper is doing about a job, in words. */

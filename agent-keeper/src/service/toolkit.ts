@@ -38,6 +38,12 @@ export type ToolkitDeps = {
   /** When the keeper first saw the job waiting for a route (unix ms): its no-offer grace runs from it. */
   firstSeen(jobId: string): number;
   prepareQuotes?: RouteDeps['prepareQuotes'];
+  /** Why the gateway of the job's routed offer cannot run it, when it said so: it fails over now. */
+  gatewayFailure?(jobId: string, offerId: number): string | undefined;
+  /** Who runs a job on a network whose gateway is automated (Akash through its Console). */
+  automatedFulfilment?(jobId: string): Fulfilment | undefined;
+  /** The networks whose gateway runs jobs itself, with no operator at the keyboard. */
+  automatedNetworks?: ReadonlySet<string>;
 };
 
 /** The actions plus the keeper-only one the agent's loop needs (expiring a dead job). */
@@ -96,7 +102,7 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
       const id = jobId.toString();
       const graceOver = Date.now() - deps.firstSeen(id) >= deps.settings.unroutableGraceSec * 1000;
       const outcome = await routeJob(jobId, routeDeps(jobId), { onNoOffer: graceOver ? 'mark-unroutable' : 'hold' });
-      if (outcome.status === 'routed') narrateFulfilment(activity, id, outcome.record);
+      if (outcome.status === 'routed') narrateFulfilment(activity, id, outcome.record, deps.automatedNetworks);
       return routingAction(outcome, deps.settings, deps.firstSeen(id));
     },
 
@@ -110,7 +116,8 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
         return { jobId: id, action: 'expire', reason: `not started by ${isoTime(job.startDeadline)} and not opted in to rerouting: its GPUs can be freed`, ...current };
       }
       if (!job.rerouteOptIn) return { jobId: id, action: 'none', reason: `job ${id} did not opt in to rerouting`, ...current };
-      const outcome = await rerouteJob(jobId, routeDeps(jobId, true), { minSaving: deps.settings.rerouteMinSaving, dryRun: true });
+      const gatewayFailure = deps.gatewayFailure?.(id, job.offerId);
+      const outcome = await rerouteJob(jobId, routeDeps(jobId, true), { minSaving: deps.settings.rerouteMinSaving, dryRun: true, ...(gatewayFailure && { gatewayFailure }) });
       if (outcome.status === 'would-reroute') {
         return { jobId: id, action: outcome.cause, reason: outcome.reason, ...current, candidate: line(outcome.candidate, outcome.decidedAt) };
       }
@@ -118,8 +125,9 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
     },
 
     async reroute(jobId) {
-      const outcome = await rerouteJob(jobId, routeDeps(jobId), { minSaving: deps.settings.rerouteMinSaving });
-      if (outcome.status === 'rerouted') narrateFulfilment(activity, jobId.toString(), outcome.record);
+      const gatewayFailure = deps.gatewayFailure?.(jobId.toString(), (await market.readJob(jobId)).offerId);
+      const outcome = await rerouteJob(jobId, routeDeps(jobId), { minSaving: deps.settings.rerouteMinSaving, ...(gatewayFailure && { gatewayFailure }) });
+      if (outcome.status === 'rerouted') narrateFulfilment(activity, jobId.toString(), outcome.record, deps.automatedNetworks);
       return rerouteAction(outcome);
     },
 
@@ -135,11 +143,15 @@ export function createKeeperToolkit(deps: ToolkitDeps): KeeperActions {
     async jobStatus(jobId) {
       const job = await market.readJob(jobId);
       const report = jobReport(job, deps.keeperNote(jobId.toString()));
+      const automated = deps.automatedFulfilment?.(jobId.toString());
+      if (automated) return { ...report, fulfilment: automated };
       if (job.status !== 'Routed' && job.status !== 'Started') return report;
       const [offers, providers, now] = await Promise.all([market.readOffers(), market.readProviders(), market.routeTime()]);
       const gateways = providers.flatMap((p) => (p.sourceTag ? [{ providerId: p.providerId, sourceTag: p.sourceTag }] : []));
       const [task] = operatorQueue([job], offers, gateways, now);
-      return task ? { ...report, fulfilment: fulfilmentOf(task) } : report;
+      if (!task) return report;
+      if (deps.automatedNetworks?.has(task.network)) return { ...report, fulfilment: { network: task.network, by: 'gateway', state: 'in review', until: isoTime(task.until), next: `the ${task.network} gateway deploys it once the buyer's review window ends` } };
+      return { ...report, fulfilment: fulfilmentOf(task) };
     },
 
     async verifyDecision(target) {
@@ -226,9 +238,13 @@ function rerouteAction(outcome: RerouteOutcome): RoutingAction {
 }
 
 /** Who runs a routed job: a Necto seller itself, or an external network's gateway operator. */
-function narrateFulfilment(activity: ActivityLog, jobId: string, record: DecisionRecord): void {
+function narrateFulfilment(activity: ActivityLog, jobId: string, record: DecisionRecord, automated?: ReadonlySet<string>): void {
   const network = record.chosen?.source;
   if (!network || network === 'necto') return;
+  if (automated?.has(network)) {
+    activity.emit({ jobId, kind: 'fulfilment', message: `Job ${jobId} runs on ${network} through its gateway, which deploys it there once the review window ends`, data: { fulfilment: 'gateway', network } });
+    return;
+  }
   activity.emit({
     jobId,
     kind: 'fulfilment',

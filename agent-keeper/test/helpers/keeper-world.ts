@@ -3,11 +3,12 @@
 // room for many jobs on a gateway offer, and the chain's own account of every route.
 import { rmSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createPublicClient, createTestClient, createWalletClient, http, parseEventLogs, stringToHex } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, http, keccak256, parseEventLogs, stringToHex } from 'viem';
 import type { Address, Hex, PublicClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { localUsdcAbi, nectoMarketAbi } from '@necto/contracts';
 import { freePort, READY_TIMEOUT_MS, startStack } from '../../../script/test/stack.ts';
+import { workloadHashOf } from '../../src/chain/workload.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 export { READY_TIMEOUT_MS };
@@ -21,6 +22,8 @@ export type JobTerms = {
   reviewSeconds?: number;
   rerouteOptIn?: boolean;
   country?: string;
+  /** A workload URI (chain/workload.ts); its hash is the one a request commits. */
+  workloadURI?: string;
 };
 
 export type World = Awaited<ReturnType<typeof startWorld>>;
@@ -81,6 +84,15 @@ export async function startWorld(tag: string, extraEnv: Record<string, string> =
       const receipt = await sendAs(admin, market, nectoMarketAbi, 'addOffer', [providerId, offerParams(gpuModel, count, ceiling)]);
       const [added] = parseEventLogs({ abi: nectoMarketAbi, logs: receipt.logs, eventName: 'OfferAdded' });
       return Number((added?.args as { offerId: number }).offerId);
+    },
+    /** The seeded gateway's offer for a network. */
+    async gatewayOffer(network: string): Promise<number> {
+      return (seed.gateways[network].offerIds as number[])[0]!;
+    },
+    /** The keeper account moves an opted-in routed job to `offerId` at `price`, with a made-up root. */
+    async keeperRoute(jobId: bigint, offerId: number, price = 2_500_000n) {
+      const root = keccak256(stringToHex(`hand-routed ${jobId} to ${offerId}`));
+      return sendAs(deployment.keeper as Address, market, nectoMarketAbi, 'reroute', [jobId, offerId, price, root]);
     },
     /** A brand-new seller listing one Fixed offer of `count` GPUs at `price` micro-USD/GPU-hour. */
     async newSeller(gpuModel: string, count: number, price: bigint) {
@@ -175,8 +187,8 @@ export function jobRequest(terms: JobTerms) {
       area: 0,
       excludedPricing: 0,
       hoursRequested: terms.hours ?? 1,
-      workloadURI: 'ipfs://necto-test-workload',
-      workloadHash: `0x${'ab'.repeat(32)}` as Hex,
+      workloadURI: terms.workloadURI ?? 'ipfs://necto-test-workload',
+      workloadHash: terms.workloadURI ? workloadHashOf(terms.workloadURI) : (`0x${'ab'.repeat(32)}` as Hex),
     },
     maxPricePerGpuHour: terms.maxPrice ?? 5_000_000n,
     mode: 0,

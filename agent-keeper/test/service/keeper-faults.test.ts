@@ -20,9 +20,16 @@ import { DecisionStoreError, LocalDecisionStore } from '../../src/decision/store
 import type { DecisionStore } from '../../src/decision/store.ts';
 import type { DecisionRecord } from '../../src/decision/record.ts';
 import { readScanConfig } from '../../src/scan.ts';
+import { ActivityLog } from '../../src/service/activity.ts';
 import type { ActivityEvent } from '../../src/service/activity.ts';
+import { connectOperator } from '../../src/chain/operator.ts';
+import { AkashGateway } from '../../src/gateways/akash/akash-gateway.ts';
+import type { AkashGatewayDeps } from '../../src/gateways/akash/akash-gateway.ts';
+import { AkashConsole } from '../../src/gateways/akash/console-client.ts';
+import { startConsoleStandin } from '../../src/gateways/akash/console-standin.ts';
 import { startKeeperApi } from '../../src/service/http-api.ts';
 import { KeeperService } from '../../src/service/keeper.ts';
+import type { AutomatedGateway } from '../../src/service/keeper.ts';
 import { readKeeperSettings } from '../../src/service/keeper-config.ts';
 import type { KeeperSettings } from '../../src/service/keeper-config.ts';
 import { ALL_SOURCES } from '../../src/sources/index.ts';
@@ -37,13 +44,18 @@ type KeeperRun = { keeper: KeeperService; store: DecisionStore; events: Activity
 
 async function startKeeper(
   world: World,
-  options: { env?: Record<string, string>; sources?: readonly Source[]; store?: DecisionStore; settings?: Partial<KeeperSettings>; wrap?: (m: Market) => Market } = {},
+  options: { env?: Record<string, string>; sources?: readonly Source[]; store?: DecisionStore; settings?: Partial<KeeperSettings>; wrap?: (m: Market) => Market; gateway?: (activity: ActivityLog, store: DecisionStore, handBack: AkashGatewayDeps['handBack']) => AutomatedGateway } = {},
 ): Promise<KeeperRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'necto-keeper-'));
   const env = { ...process.env, ...world.env(dataDir, options.env) };
   const market = await connectMarket(env);
   const store = options.store ?? new LocalDecisionStore(dataDir);
-  const keeper = new KeeperService({
+  const activity = new ActivityLog();
+  let keeper: KeeperService | undefined;
+  const gateway = options.gateway?.(activity, store, (jobId, offerId, reason) => keeper?.handBack(jobId, offerId, reason));
+  keeper = new KeeperService({
+    activity,
+    ...(gateway && { gateway }),
     market: options.wrap ? options.wrap(market) : market,
     store,
     sources: options.sources ?? ALL_SOURCES,
@@ -404,6 +416,39 @@ test('the keeper service on anvil, and its faults', { timeout: READY_TIMEOUT_MS 
       await eventually('the rerouted event', async () => run.events.find((e) => e.jobId === jobId.toString() && e.kind === 'rerouted' && /failed over/.test(e.message)));
     } finally {
       await run.stop();
+    }
+  });
+
+  await t.test('an Akash gateway that gets no bid hands the job back, and the keeper fails it over at once', async () => {
+    const key = 'ac.sk.production.' + '12'.repeat(32);
+    const standin = await startConsoleStandin({ apiKey: key, bidDelayMs: 50 });
+    standin.setScenario('no-bids');
+    const operator = await connectOperator({ ...process.env, ...world.env('') });
+    const run = await startKeeper(world, {
+      settings: { rerouteMinSaving: 0.99 }, // no cheaper-offer reroute: only the gateway's failure moves it
+      gateway: (activity, store, handBack) => new AkashGateway({ operator, console: new AkashConsole({ baseUrl: standin.url, apiKey: key }), activity, store, handBack, pollMs: 100, timing: { bidTimeoutMs: 500, pollMs: 50 } }),
+    });
+    try {
+      const buyer = await world.newBuyer();
+      const { jobId } = await buyer.requestAndWait({ rerouteOptIn: true, workloadURI: 'oci://ghcr.io/acme/train:1' });
+      await until(world, jobId, 'Routed');
+      // Whatever the keeper chose, the job is moved onto the Akash gateway's offer by hand.
+      const akashOffer = await world.gatewayOffer('akash');
+      if ((await world.readJob(jobId)).offerId !== akashOffer) await world.keeperRoute(jobId, akashOffer);
+      const onAkash = await world.readJob(jobId);
+      await eventually('the failover', async () => ((await world.readJob(jobId)).decisionRoot !== onAkash.decisionRoot ? true : undefined), 30_000);
+      const after = await world.readJob(jobId);
+      assert.equal(STATUS[after.status], 'Routed');
+      assert.notEqual(after.offerId, akashOffer);
+      const record = JSON.parse(new TextDecoder().decode(await run.store.get(after.decisionRoot))) as DecisionRecord;
+      assert.equal(record.previousRoot, onAkash.decisionRoot);
+      assert.ok(record.excluded.some((e) => /its gateway cannot run the job: Akash deployment \d+: no provider has bid within 1 s/.test(e.reason)), JSON.stringify(record.excluded.slice(0, 3)));
+      await eventually('the gateway narrates it', async () => run.events.find((e) => e.jobId === jobId.toString() && e.kind === 'fulfilment' && /cannot run it: .*handed back to the keeper/.test(e.message)));
+      const report = await run.keeper.toolkit.jobStatus(jobId);
+      assert.equal(report.offerId, after.offerId);
+    } finally {
+      await run.stop();
+      await standin.close();
     }
   });
 });
