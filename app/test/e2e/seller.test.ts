@@ -10,7 +10,7 @@ import type { Address } from 'viem';
 import type { Page } from 'playwright-core';
 import { usdPerGpuHour } from '../../src/lib/format.ts';
 import { tokenUsdMicro } from '../../src/lib/seller-pricing.ts';
-import { ACCOUNTS, ROUTED_MS, anvilChain, chainOf, connectDevWallet, open as openIn, shoot, startWorld, stopWorld } from './harness.ts';
+import { ACCOUNTS, ROUTED_MS, anvilChain, chainOf, connectDevWallet, open as openIn, shoot as shootPage, startWorld, stopWorld } from './harness.ts';
 import type { World } from './harness.ts';
 
 /** anvil accounts 9 (the seeded buyer) and 10 (fresh, ETH only). */
@@ -32,6 +32,12 @@ before(async () => {
 after(async () => {
   await stopWorld(world);
 });
+
+/** Screenshots from the top, so the sticky header sits where it belongs. */
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shootPage(page, name);
+}
 
 const open = (path: string, viewport: 'desktop' | 'phone' = 'desktop') => openIn(world, path, viewport);
 
@@ -226,6 +232,32 @@ describe('selling on Necto', () => {
     await phone.getByTestId('offer-ceiling-warning').waitFor({ timeout: UI_MS });
     await shoot(phone, 'sell-new-offer-token-phone');
     await phone.close();
+    await page.close();
+  });
+
+  test('edits an offer’s pricing and window and the profile, each checked on-chain', async () => {
+    const page = await asSeller(`/sell/${providerId}`);
+    await page.getByTestId(`offer-${offers.Dynamic}-edit-pricing`).click();
+    const edit = `edit-${offers.Dynamic}`;
+    await page.locator(`#${edit}-slope`).fill('50');
+    await page.getByTestId(`${edit}-dynamic-preview`).getByTestId('preview-100').filter({ hasText: '$1.50' }).waitFor();
+    await page.getByTestId(`${edit}-save`).click();
+    await until('the new slope', async () => (await read<{ demandSlopeBps: number }>('getOffer', [offers.Dynamic])).demandSlopeBps === 5000);
+    await page.getByTestId(`offer-${offers.Dynamic}-pricing`).filter({ hasText: '+ 50% at full use' }).waitFor({ timeout: UI_MS });
+
+    await page.getByTestId(`offer-${offers.Token}-edit-window`).click();
+    const until7d = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 16);
+    await page.locator(`#edit-${offers.Token}-until`).fill(until7d);
+    await page.getByTestId(`edit-${offers.Token}-save`).click();
+    await until('the new window', async () => (await read<{ availableUntil: number }>('getOffer', [offers.Token])).availableUntil === Date.parse(`${until7d}Z`) / 1000);
+
+    await page.getByTestId('edit-profile').click();
+    await page.locator('#profile-name').fill('');
+    await page.getByTestId('save-profile').click();
+    assert.match((await page.getByTestId('field-error-profile-name').textContent())!, /enter the name/);
+    await page.locator('#profile-name').fill('Oslo Test GPUs II');
+    await page.getByTestId('save-profile').click();
+    await page.getByTestId('provider-name').filter({ hasText: 'Oslo Test GPUs II' }).waitFor({ timeout: UI_MS });
     await page.close();
   });
 
