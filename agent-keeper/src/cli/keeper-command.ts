@@ -45,7 +45,7 @@ export async function runKeeper(argv: string[], config: ScanConfig): Promise<num
   const api = await startKeeperApi(store, {
     port: settings.apiPort,
     origins: settings.appOrigins,
-    keeper: { toolkit: keeper.toolkit, activity: keeper.activity, health: () => keeper.health(), market: () => keeper.market(), asker },
+    keeper: { toolkit: keeper.toolkit, activity: keeper.activity, health: () => keeper.health(), market: () => keeper.market(), tokenRate: (id) => keeper.tokenRate(id), asker },
   });
   process.stdout.write(`Keeper API at ${api.url} (chain ${market.chainId}, ${config.mode} providers, ${asker.configured ? 'language model on' : 'no language model'})\n`);
   const stopped = new Promise<void>((done) => {

@@ -16,6 +16,7 @@ import { MICRO } from '../normalize.ts';
 import { ConfigError } from '../scan.ts';
 import type { ActivityEvent, ActivityLog } from './activity.ts';
 import { DEFAULT_APP_ORIGINS } from './keeper-config.ts';
+import type { TokenRateAnswer } from './keeper.ts';
 import type { MarketBoard } from './market-board.ts';
 
 const STATUS_OF_FAILURE = { 'not-found': 404, invalid: 400, integrity: 502, storage: 503 } as const;
@@ -30,6 +31,8 @@ export type KeeperBackend = {
   /** Every quote of the current scan, for the market table. */
   market(): Promise<MarketBoard>;
   asker?: Asker;
+  /** A token's USD rate now (GET /token-rate). */
+  tokenRate?(tokenId: string): Promise<TokenRateAnswer>;
 };
 
 export type KeeperApiOptions = { host?: string; port?: number; origins?: readonly string[]; keeper?: KeeperBackend };
@@ -79,6 +82,7 @@ export async function startKeeperApi(store: DecisionStore, options: KeeperApiOpt
     if (!keeper) throw new HttpError(404, `no route ${path}: this server only serves GET /decisions/:root and /health (run \`necto keeper\` for the rest)`);
     if (path === '/market') return json(response, 200, await keeper.market());
     if (path === '/quotes') return json(response, 200, await keeper.toolkit.compareProviders(quoteSpec(url.searchParams), limitOf(url.searchParams), asJobOf(url.searchParams)));
+    if (path === '/token-rate') return tokenRate(url.searchParams, response);
     if (path === '/activity') return stream(request, response, url);
     const job = /^\/jobs\/([^/]+)(\/activity)?$/.exec(path);
     if (job) {
@@ -86,7 +90,7 @@ export async function startKeeperApi(store: DecisionStore, options: KeeperApiOpt
       if (job[2]) return stream(request, response, url, id);
       return json(response, 200, await keeper.toolkit.jobStatus(BigInt(id)).catch(chainNotFound));
     }
-    throw new HttpError(404, `no route ${path} (GET /market, /quotes, /jobs/:id, /jobs/:id/activity, /activity, /decisions/:root, /health; POST /ask)`);
+    throw new HttpError(404, `no route ${path} (GET /market, /quotes, /jobs/:id, /jobs/:id/activity, /activity, /token-rate?id=, /decisions/:root, /health; POST /ask)`);
   }
 
   function health(response: ServerResponse): void {
@@ -100,6 +104,16 @@ export async function startKeeperApi(store: DecisionStore, options: KeeperApiOpt
     const bytes = await store.get(root);
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=31536000, immutable' });
     response.end(bytes);
+  }
+
+  async function tokenRate(params: URLSearchParams, response: ServerResponse): Promise<void> {
+    const id = (params.get('id') ?? '').trim().toLowerCase();
+    if (!id) throw new HttpError(400, '"id" is required: a CoinGecko coin id, e.g. id=render-token');
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new HttpError(400, `"${params.get('id')}" is not a CoinGecko coin id (lowercase letters, digits and dashes, e.g. render-token)`);
+    if (!keeper?.tokenRate) throw new HttpError(404, 'GET /token-rate needs the keeper service (`necto keeper`)');
+    const rate = await keeper.tokenRate(id);
+    if ('error' in rate) throw new HttpError(rate.error === `no CoinGecko rate for ${id}` ? 404 : 503, rate.error);
+    json(response, 200, rate);
   }
 
   async function ask(request: IncomingMessage, response: ServerResponse): Promise<void> {

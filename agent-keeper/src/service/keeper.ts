@@ -47,6 +47,9 @@ export type AutomatedGateway = {
   fulfilment(jobId: string): Fulfilment | undefined;
 };
 
+/** GET /token-rate's answer: the rate, when CoinGecko observed it, and where it comes from. */
+export type TokenRateAnswer = { id: string; usd: number; observedAt: number; source: string; warning?: string } | { error: string };
+
 /** A job waiting for a route: when the keeper first saw it, and when it tries next. */
 type Waiting = { firstSeen: number; nextAttempt: number; attempts: number };
 /** A routed job being watched: when it is next checked. */
@@ -170,6 +173,13 @@ export class KeeperService {
   async market(): Promise<MarketBoard> {
     const view = await this.scans.view(this.#deps.market.rpcUrl);
     return marketBoard(view, this.#deps.sources, Math.floor(Date.now() / 1000));
+  }
+
+  /** A token's USD rate as the keeper converts token offers with it now. */
+  async tokenRate(tokenId: string): Promise<TokenRateAnswer> {
+    const rate = await this.scans.tokenRate(tokenId);
+    if ('error' in rate) return rate;
+    return { id: rate.tokenId, usd: rate.usd, observedAt: rate.updatedAt, source: this.#deps.config.mode === 'snapshot' ? 'CoinGecko (snapshot)' : 'CoinGecko', ...(rate.warning && { warning: rate.warning }) };
   }
 
   /** Requested jobs not yet routed or given up on, and whether the chain answers. */

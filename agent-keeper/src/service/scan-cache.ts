@@ -2,6 +2,8 @@
 // (30 s) live, the whole snapshot in snapshot mode, so a burst of requests costs one scan. Necto's
 // own sellers are read afresh for every decision: they are the chain's state, not a remote price.
 // Concurrent callers of a stale cache share the one scan that refreshes it.
+import { COINGECKO_LIVE_URL, createTokenRateFeed } from '../prices/coingecko.ts';
+import type { TokenRateFeed, TokenRateResult } from '../prices/coingecko.ts';
 import { scan } from '../scan.ts';
 import type { ScanConfig, ScanResult, SourceStatus } from '../scan.ts';
 import { startSnapshotServer } from '../snapshot/server.ts';
@@ -32,6 +34,7 @@ export class ScanCache {
   #server: Promise<SnapshotServer> | undefined;
   #cached: Cached | undefined;
   #refreshing: Promise<Cached> | undefined;
+  #rates: Promise<TokenRateFeed> | undefined;
 
   constructor(options: ScanCacheOptions) {
     this.#options = options;
@@ -54,6 +57,13 @@ export class ScanCache {
       sources: [...external.result.sources, ...chain.sources],
     };
     return { result, scannedAt: external.scannedAt, ageSeconds };
+  }
+
+  /** A token's USD rate now, from the CoinGecko feed the scans convert token prices with (its
+   *  recorded answer in snapshot mode). */
+  async tokenRate(tokenId: string): Promise<TokenRateResult> {
+    this.#rates ??= this.#rateFeed();
+    return (await this.#rates).rate(tokenId);
   }
 
   /** The last external scan's source statuses (for /health), without scanning. */
@@ -90,6 +100,15 @@ export class ScanCache {
   #fresh(cached: Cached): boolean {
     if (this.#options.config.mode === 'snapshot') return true;
     return this.#clock() - cached.scannedAt < this.#options.ttlSec;
+  }
+
+  async #rateFeed(): Promise<TokenRateFeed> {
+    const { mode, env } = this.#options.config;
+    const apiKey = env.COINGECKO_API_KEY;
+    if (mode !== 'snapshot') return createTokenRateFeed({ baseUrl: env.NECTO_COINGECKO_URL || COINGECKO_LIVE_URL, ...(apiKey && { apiKey }), now: this.#clock });
+    this.#server ??= startSnapshotServer();
+    const server = await this.#server;
+    return createTokenRateFeed({ baseUrl: env.NECTO_COINGECKO_URL || `${server.url}/coingecko`, now: () => server.recordedAt });
   }
 
   async #scan(sources: readonly Source[], env: NodeJS.ProcessEnv, onSourceDone?: (s: SourceStatus) => void): Promise<ScanResult> {

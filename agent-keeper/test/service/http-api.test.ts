@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { canonicalBytes } from '../../src/decision/canonical.ts';
 import { LocalDecisionStore } from '../../src/decision/store.ts';
 import { startKeeperApi } from '../../src/service/http-api.ts';
+import type { KeeperBackend } from '../../src/service/http-api.ts';
+import { ScanCache } from '../../src/service/scan-cache.ts';
+import { SNAPSHOT_DIR } from '../../src/snapshot/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'necto-api-'));
 const store = new LocalDecisionStore(dir);
@@ -45,4 +48,34 @@ test('health answers; other paths and methods are refused', async () => {
   assert.equal((await fetch(`${api.url}/health`)).status, 200);
   assert.equal((await fetch(`${api.url}/nope`)).status, 404);
   assert.equal((await fetch(`${api.url}/health`, { method: 'POST' })).status, 405);
+});
+
+test('GET /token-rate answers the CoinGecko rate the keeper converts token offers with, or why not in words', async () => {
+  const scans = new ScanCache({ sources: [], config: { mode: 'snapshot', timeoutMs: 3000, akashBlockTimeSec: 6, env: {} }, ttlSec: 30 });
+  const keeper = { tokenRate: async (id: string) => {
+    const rate = await scans.tokenRate(id);
+    return 'error' in rate ? rate : { id: rate.tokenId, usd: rate.usd, observedAt: rate.updatedAt, source: 'CoinGecko (snapshot)' };
+  } } as unknown as KeeperBackend;
+  const served = await startKeeperApi(store, { port: 0, keeper });
+  try {
+    const recorded = JSON.parse(readFileSync(join(SNAPSHOT_DIR, 'coingecko', 'simple-price.json'), 'utf8')) as Record<string, { usd: number; last_updated_at: number }>;
+    const known = await fetch(`${served.url}/token-rate?id=render-token`);
+    assert.equal(known.status, 200);
+    assert.deepEqual(await known.json(), { id: 'render-token', usd: recorded['render-token']!.usd, observedAt: recorded['render-token']!.last_updated_at, source: 'CoinGecko (snapshot)' });
+
+    const unknown = await fetch(`${served.url}/token-rate?id=no-such-coin`);
+    assert.equal(unknown.status, 404);
+    assert.match((await unknown.json()).error, /no CoinGecko rate for no-such-coin/);
+    const missing = await fetch(`${served.url}/token-rate`);
+    assert.equal(missing.status, 400);
+    assert.match((await missing.json()).error, /"id" is required/);
+    const malformed = await fetch(`${served.url}/token-rate?id=${encodeURIComponent('Render Token!')}`);
+    assert.equal(malformed.status, 400);
+    assert.match((await malformed.json()).error, /not a CoinGecko coin id/);
+  } finally {
+    await served.close();
+    await scans.close();
+  }
+  const recordsOnly = await fetch(`${api.url}/token-rate?id=render-token`);
+  assert.equal(recordsOnly.status, 404);
 });

@@ -1,5 +1,5 @@
 // The keeper API: the market board, quotes for a spec, a job's status, decision records by root,
-// and the activity feed as Server-Sent Events.
+// token rates, and the activity feed as Server-Sent Events.
 import type { ActivityEvent } from 'agent-keeper/activity';
 import type { MarketBoard } from 'agent-keeper/market-board';
 import type { Comparison, JobReport } from 'agent-keeper/toolkit-types';
@@ -9,6 +9,8 @@ export type { ActivityEvent, Comparison, JobReport, MarketBoard };
 
 /** `review`: compare as a job with that review window (seconds) would be routed now, through the
  *  on-chain offers that could carry it. */
+export type TokenRate = { id: string; usd: number; observedAt: number; source: string; warning?: string };
+
 export type QuoteSpec = { gpu: string; count: number; hours: number; maxPrice?: number; region?: string; exclude?: string[]; review?: number };
 
 export class Keeper {
@@ -28,6 +30,11 @@ export class Keeper {
     if (spec.exclude?.length) params.set('exclude', spec.exclude.join(','));
     if (spec.review !== undefined) params.set('review', String(spec.review));
     return fetchJson('the keeper', `${this.url}/quotes?${params}`);
+  }
+
+  /** A token's USD rate now, as the keeper converts Token offers. */
+  tokenRate(id: string): Promise<TokenRate> {
+    return fetchJson('the keeper', `${this.url}/token-rate?${new URLSearchParams({ id })}`);
   }
 
   job(id: string): Promise<JobReport> {

@@ -9,6 +9,7 @@ import {
 } from 'ponder:schema';
 import { dayOf } from './decode.ts';
 import { addPrice, median, minimum } from './median.ts';
+import { offeredGpuSeconds } from './offered.ts';
 import type { Db, JobRow } from './source.ts';
 import type { TeamJob } from './treasury.ts';
 
@@ -34,25 +35,6 @@ export async function addProviderEarnings(
       fees: row.fees + fee,
       jobsCompleted: row.jobsCompleted + 1,
     }));
-}
-
-/**
- * Offered GPU-seconds of an offer: gpuCount x (availableUntil - availableFrom) for a bounded window;
- * for an open-ended one, gpuCount x (asOf - max(availableFrom, listedAt)), where asOf is the block
- * time of the latest event touching the offer. Current gpuCount and window, never negative.
- */
-export function offeredGpuSeconds(
-  o: { gpuCount: number; availableFrom: bigint; availableUntil: bigint; listedAt: bigint },
-  asOf: bigint,
-): bigint {
-  let window: bigint;
-  if (o.availableUntil !== 0n) {
-    window = o.availableUntil - o.availableFrom;
-  } else {
-    const start = o.availableFrom > o.listedAt ? o.availableFrom : o.listedAt;
-    window = asOf - start;
-  }
-  return window > 0n ? BigInt(o.gpuCount) * window : 0n;
 }
 
 /** Recomputes the offer's utilization at `timestamp`, adding `gpuSecondsUsed` and completed jobs. */
