@@ -51,12 +51,12 @@ export async function teamPage(indexer: Indexer, teamId: number): Promise<TeamPa
   }>(
     `query ($id: Int!) {
       team(id: $id) { id name creator whitelistEnabled spendingCap balance deposited withdrawn committed spent createdAt }
-      teamMembers(where: { teamId: $id, role_not: None }, orderBy: "updatedAt", limit: 1000) { items { account role grantedBy updatedAt } }
-      teamWhitelists(where: { teamId: $id, allowed: true }, orderBy: "providerId", limit: 1000) { items { providerId updatedAt } }
+      teamMembers(where: { teamId: $id, role_not: None }, orderBy: "updatedAt", limit: 100) { items { account role grantedBy updatedAt } }
+      teamWhitelists(where: { teamId: $id, allowed: true }, orderBy: "providerId", limit: 100) { items { providerId updatedAt } }
       teamTreasuryMovements(where: { teamId: $id }, orderBy: "timestamp", orderDirection: "desc", limit: 100) { items { id kind jobId account to amount balance tx timestamp } }
-      teamDailySpends(where: { teamId: $id }, orderBy: "day", limit: 1000) { items { user providerId day committed paid creditedBack jobs } }
+      teamDailySpends(where: { teamId: $id }, orderBy: "day", limit: 100) { items { user providerId day committed paid creditedBack jobs } }
       jobs(where: { teamId: $id }, orderBy: "requestedAt", orderDirection: "desc", limit: 100) { items { id buyer status providerId deposit paid gpuModel gpuCount hoursRequested requestedAt } }
-      providers(orderBy: "id", limit: 1000) { items { id isGateway sourceTag metadataURI } }
+      providers(orderBy: "id", limit: 100) { items { id isGateway sourceTag metadataURI } }
     }`,
     { id: teamId },
   );
