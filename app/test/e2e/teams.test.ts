@@ -40,9 +40,12 @@ const teamFunds = () => chainOf(world).readContract({ address: world.market, abi
 const text = async (page: Page, testid: string) => (await page.getByTestId(testid).textContent())!.trim();
 const confirmed = (page: Page, what: string) => page.getByText(`${what}: confirmed`).waitFor({ timeout: ROUTED_MS });
 
+/** Both viewports, from the top (the sticky header would otherwise sit mid-page). */
 async function shootBoth(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shoot(page, `${name}-desktop`);
   await page.setViewportSize(VIEWPORTS.phone);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shoot(page, `${name}-phone`);
   await page.setViewportSize(VIEWPORTS.desktop);
 }
@@ -186,6 +189,7 @@ describe('a team User', () => {
       'the deposit 240.00 USDC is above the 40.00 USDC this team can commit now: its spending cap of 50.00 USDC per 30 days has 40.00 USDC left (the treasury holds 490.00 USDC). Lower the GPUs, hours or max price',
     );
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'job-teamId');
+    await page.getByTestId('best-quote').waitFor();
     await shootBoth(page, 'new-job-team-over-cap');
     assert.equal(await jobCount(world), before, 'a job was requested above the cap');
     await page.close();
@@ -228,7 +232,6 @@ describe('a team Viewer', () => {
     assert.match((await row.textContent())!, /0x14dc…9955/i);
     assert.match((await row.getByTestId('job-provider').textContent())!, new RegExp(SELLER));
     assert.equal(await row.getByRole('link', { name: `Job ${teamJob}` }).getAttribute('href'), `/jobs/${teamJob}`);
-    await page.getByTestId('team-spending').scrollIntoViewIfNeeded();
     await shootBoth(page, 'team-spending');
     await page.close();
   });

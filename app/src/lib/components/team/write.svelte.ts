@@ -6,6 +6,12 @@ export class Write {
   error = $state<string | undefined>();
   busy = $state(false);
 
+  /** Forgets the last write's outcome: a new attempt stopped by a field error sent nothing. */
+  reset(): void {
+    this.step = undefined;
+    this.error = undefined;
+  }
+
   /** Runs `action`; true when it confirmed, false when it was refused (the error is kept). */
   async run(action: (onStep: (step: TxStep) => void) => Promise<unknown>): Promise<boolean> {
     this.busy = true;
