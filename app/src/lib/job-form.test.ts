@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VALUES, microUsd, parseJobForm, quoteSpecOf } from './job-form.ts';
+import { DEFAULT_VALUES, microUsd, parseJobForm, quoteSpecOf, teamFundsError, teamFundsHint } from './job-form.ts';
 
 describe('the new-job form', () => {
   it('turns the defaults into the contract terms', () => {
@@ -42,5 +42,24 @@ describe('the new-job form', () => {
     const parsed = parseJobForm({ ...DEFAULT_VALUES, area: 'EU', country: 'de', exclude: ['Spot', 'Dynamic'] });
     if (!parsed.ok) throw new Error('expected ok');
     expect(quoteSpecOf(parsed.terms)).toEqual({ gpu: 'H100-80G', count: 8, hours: 6, maxPrice: 3, region: 'EU,DE', exclude: ['spot'], review: 300 });
+  });
+
+  it('refuses a team deposit above what the team can commit, naming the cap or the balance as the limit', () => {
+    const capped = { balance: 490_000_000n, windowSpend: 10_000_000n, cap: 50_000_000n, spendable: 40_000_000n };
+    expect(teamFundsError(40_000_000n, capped)).toBeUndefined();
+    expect(teamFundsError(240_000_000n, capped)).toBe(
+      'the deposit 240.00 USDC is above the 40.00 USDC this team can commit now: its spending cap of 50.00 USDC per 30 days has 40.00 USDC left (the treasury holds 490.00 USDC). Lower the GPUs, hours or max price',
+    );
+    const poor = { balance: 30_000_000n, windowSpend: 0n, cap: 50_000_000n, spendable: 30_000_000n };
+    expect(teamFundsError(35_000_000n, poor)).toBe(
+      'the deposit 35.00 USDC is above the 30.00 USDC this team can commit now: that is its treasury balance (the cap leaves 50.00 USDC). Lower the GPUs, hours or max price, or ask an Admin to deposit',
+    );
+    expect(teamFundsError(35_000_000n, { ...poor, cap: 0n })).toMatch(/that is its treasury balance\. Lower/);
+    expect(teamFundsError(1n, { balance: 100n, windowSpend: 60n, cap: 50n, spendable: 0n })).toMatch(/has 0\.00 USDC left/);
+  });
+
+  it('says what the chosen team can commit and the cap left', () => {
+    expect(teamFundsHint({ balance: 490_000_000n, windowSpend: 10_000_000n, cap: 50_000_000n, spendable: 40_000_000n })).toBe('Can commit 40.00 USDC now: treasury 490.00 USDC, cap left 40.00 USDC of 50.00 USDC per 30 days.');
+    expect(teamFundsHint({ balance: 5n * 10n ** 6n, windowSpend: 0n, cap: 0n, spendable: 5n * 10n ** 6n })).toBe('Can commit 5.00 USDC now: treasury 5.00 USDC, no spending cap.');
   });
 });

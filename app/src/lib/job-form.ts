@@ -3,6 +3,9 @@
 import type { JobTerms, OnchainArea } from 'agent-keeper/job-request';
 import { ONCHAIN_AREAS } from 'agent-keeper/job-request';
 import { GPU_MODEL_IDS, memoryOf, resolveGpuModel } from 'agent-keeper/gpu-models';
+import { usdc } from './format.ts';
+import { capUsage } from './team-spend.ts';
+import type { TeamFunds } from './team-spend.ts';
 
 export const PRICING_CHOICES = ['Fixed', 'Dynamic', 'Token', 'Spot', 'Auction'] as const;
 export type PricingChoice = (typeof PRICING_CHOICES)[number];
@@ -89,6 +92,24 @@ export function parseJobForm(values: JobFormValues): ParsedJob {
       teamId: untracked ? 0 : teamId,
     },
   };
+}
+
+/** The check right after parseJobForm for a team job: its deposit against what the team can commit
+ *  now (teamFunds), naming the limit, the spending cap or the treasury balance. Shown next to the
+ *  team field; nothing is sent. */
+export function teamFundsError(deposit: bigint, funds: TeamFunds): string | undefined {
+  if (deposit <= funds.spendable) return undefined;
+  const { left, limit } = capUsage(funds);
+  const head = `the deposit ${usdc(deposit)} is above the ${usdc(funds.spendable)} this team can commit now`;
+  if (limit === 'cap') return `${head}: its spending cap of ${usdc(funds.cap)} per 30 days has ${usdc(left!)} left (the treasury holds ${usdc(funds.balance)}). Lower the GPUs, hours or max price`;
+  return `${head}: that is its treasury balance${left !== undefined ? ` (the cap leaves ${usdc(left)})` : ''}. Lower the GPUs, hours or max price, or ask an Admin to deposit`;
+}
+
+/** What the team field says about the chosen team: what a job can commit now and the cap left. */
+export function teamFundsHint(funds: TeamFunds): string {
+  const { left } = capUsage(funds);
+  const cap = left === undefined ? 'no spending cap' : `cap left ${usdc(left)} of ${usdc(funds.cap)} per 30 days`;
+  return `Can commit ${usdc(funds.spendable)} now: treasury ${usdc(funds.balance)}, ${cap}.`;
 }
 
 /** "3", "3.00", "$2.999999" as micro-USD, exactly; more than 6 decimals is refused, not rounded. */

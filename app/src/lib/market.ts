@@ -96,11 +96,11 @@ export class Market {
     return this.reader.readContract({ address: this.address, abi: nectoMarketAbi, functionName: 'refundDue', args: [jobId] });
   }
 
-  /** A team treasury: its balance and the largest deposit a team job could commit now (the cap
-   *  applied). */
-  async teamFunds(teamId: number): Promise<{ balance: bigint; spendable: bigint; cap: bigint }> {
-    const [balance, , cap, spendable] = await this.reader.readContract({ address: this.address, abi: nectoMarketAbi, functionName: 'teamFunds', args: [teamId] });
-    return { balance, spendable, cap };
+  /** A team treasury: its balance, what counts against its cap now, and the largest deposit a
+   *  team job could commit now (the cap applied). */
+  async teamFunds(teamId: number): Promise<{ balance: bigint; windowSpend: bigint; spendable: bigint; cap: bigint }> {
+    const [balance, windowSpend, cap, spendable] = await this.reader.readContract({ address: this.address, abi: nectoMarketAbi, functionName: 'teamFunds', args: [teamId] });
+    return { balance, windowSpend, spendable, cap };
   }
 
   /** Unix seconds as the next block will see them. */

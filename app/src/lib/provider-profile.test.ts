@@ -9,9 +9,16 @@ describe('a provider profile', () => {
     expect(parseProviderProfile(`data:application/json;base64,${btoa('{"name":"B64"}')}`)).toEqual({ name: 'B64' });
   });
 
+  test('a raw "%" in the seed’s unencoded JSON keeps the profile', () => {
+    expect(parseProviderProfile('data:application/json,{"name":"100% uptime"}')).toEqual({ name: '100% uptime' });
+    expect(parseProviderProfile(`data:application/json;base64,${btoa('{"name":" Lab ","contact":"x@y.z"}')}`)).toEqual({ name: 'Lab', contact: 'x@y.z' });
+  });
+
   test('anything else is no profile, never an error', () => {
+    expect(parseProviderProfile('data:application/json,null')).toEqual({});
     expect(parseProviderProfile('ipfs://bafy')).toEqual({});
     expect(parseProviderProfile('data:application/json,{not json')).toEqual({});
+    expect(parseProviderProfile('data:application/json,{"name":')).toEqual({});
     expect(parseProviderProfile('data:application/json,{"name":42,"contact":" "}')).toEqual({});
   });
 

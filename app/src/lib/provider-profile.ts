@@ -10,7 +10,7 @@ export function parseProviderProfile(metadataURI: string): ProviderProfile {
   const payload = metadataURI.slice(match[0].length);
   let json: unknown;
   try {
-    json = JSON.parse(match[2] ? atob(payload) : decodeURIComponent(payload));
+    json = JSON.parse(match[2] ? atob(payload) : percentDecoded(payload));
   } catch {
     return {};
   }
@@ -20,6 +20,15 @@ export function parseProviderProfile(metadataURI: string): ProviderProfile {
     ...(typeof name === 'string' && name.trim() && { name: name.trim() }),
     ...(typeof contact === 'string' && contact.trim() && { contact: contact.trim() }),
   };
+}
+
+/** The seed writes raw JSON, the app percent-encodes it: a raw "%" must not lose the profile. */
+function percentDecoded(payload: string): string {
+  try {
+    return decodeURIComponent(payload);
+  } catch {
+    return payload;
+  }
 }
 
 export type ProviderIdentity = { id: number; sourceTag: string | null; isGateway: boolean; metadataURI: string };

@@ -100,7 +100,10 @@ export async function connectDevWallet(page: Page, index?: number): Promise<void
 export async function switchDevAccount(page: Page, index: number): Promise<void> {
   await page.getByTestId('wallet-address').click();
   await page.getByRole('button', { name: 'Disconnect' }).click();
-  await connectDevWallet(page, index);
+  // The wallet panel stays open after disconnecting: choose the account in it.
+  await page.locator('#dev-account').selectOption(String(index));
+  await page.getByTestId('connect-dev').click();
+  await page.getByTestId('wallet-address').waitFor();
 }
 
 /** Saves the page as an artifact, and checks it against WCAG 2.1 A and AA as it stands. */

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { Indexer } from './indexer.ts';
+import { providerName, teamPage, teamsOf } from './team-data.ts';
+
+function fakeIndexer(data: unknown) {
+  const asked: { query: string; variables: Record<string, unknown> }[] = [];
+  const indexer = new Indexer('http://indexer.test');
+  indexer.query = (async (query: string, variables: Record<string, unknown> = {}) => (asked.push({ query, variables }), data)) as Indexer['query'];
+  return { indexer, asked };
+}
+
+describe('team data', () => {
+  it("lists an account's teams by its lowercase address, revoked memberships left out", async () => {
+    const { indexer, asked } = fakeIndexer({ teamMembers: { items: [{ teamId: 2, role: 'Viewer', team: { name: 'Helix' } }] } });
+    expect(await teamsOf(indexer, '0xAbC0000000000000000000000000000000000001')).toEqual([{ teamId: 2, role: 'Viewer', team: { name: 'Helix' } }]);
+    expect(asked[0]!.variables).toEqual({ account: '0xabc0000000000000000000000000000000000001' });
+    expect(asked[0]!.query).toMatch(/role_not: None/);
+  });
+
+  it('reads the team page in one query', async () => {
+    const items = (x: unknown[]) => ({ items: x });
+    const { indexer, asked } = fakeIndexer({ team: null, teamMembers: items([]), teamWhitelists: items([]), teamTreasuryMovements: items([]), teamDailySpends: items([]), jobs: items([{ id: '4' }]), providers: items([]) });
+    const page = await teamPage(indexer, 3);
+    expect(page).toMatchObject({ team: null, jobs: [{ id: '4' }], members: [] });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.variables).toEqual({ id: 3 });
+  });
+
+  it('names a provider from its profile, a gateway with its network', () => {
+    expect(providerName({ id: 9, isGateway: false, sourceTag: null, metadataURI: 'data:application/json,{"name":"Frankfurt H100 Lab"}' }, 9)).toBe('Frankfurt H100 Lab');
+    expect(providerName({ id: 6, isGateway: true, sourceTag: 'runpod', metadataURI: 'data:application/json,{"name":"RunPod"}' }, 6)).toBe('RunPod (runpod network)');
+    expect(providerName({ id: 7, isGateway: false, sourceTag: null, metadataURI: 'ipfs://x' }, 7)).toBe('provider 7');
+    expect(providerName(undefined, 12)).toBe('provider 12');
+  });
+});
