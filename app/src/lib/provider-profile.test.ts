@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseProviderProfile, providerLabel } from './provider-profile.ts';
+import { parseProviderProfile, profileURI, providerLabel, providerLabelById } from './provider-profile.ts';
 
 describe('a provider profile', () => {
   test('reads the seed’s raw JSON and the app’s URI-encoded JSON', () => {
@@ -27,5 +27,16 @@ describe('a provider profile', () => {
     expect(providerLabel({ id: 12, sourceTag: null, isGateway: false, metadataURI: '' })).toBe('Necto seller #12');
     expect(providerLabel({ id: 1, sourceTag: 'akash', isGateway: true, metadataURI: 'data:application/json,{"name":"Akash"}' })).toBe('Akash (gateway #1)');
     expect(providerLabel({ id: 2, sourceTag: 'ionet', isGateway: true, metadataURI: '' })).toBe('ionet (gateway #2)');
+  });
+  test('a registered profile reads back whatever its name holds', () => {
+    const uri = profileURI({ name: 'X "quoted" 100% #1', contact: 'x@y.io' });
+    expect(uri).not.toMatch(/[#"% ](?![0-9A-F]{2})/);
+    expect(parseProviderProfile(uri)).toEqual({ name: 'X "quoted" 100% #1', contact: 'x@y.io' });
+  });
+
+  test('a provider not among those read is named by its id', () => {
+    const providers = [{ id: 9, sourceTag: null, isGateway: false, metadataURI: 'data:application/json,{"name":"Frankfurt H100 Lab"}' }];
+    expect(providerLabelById(providers, 9)).toBe('Frankfurt H100 Lab (seller #9)');
+    expect(providerLabelById(providers, 12)).toBe('provider 12');
   });
 });

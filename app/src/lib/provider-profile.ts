@@ -4,6 +4,11 @@ export type ProviderProfile = { name?: string; contact?: string };
 
 const DATA_JSON = /^data:application\/json(;charset=[^,;]+)?(;base64)?,/i;
 
+/** The profile as a seller registers it: percent-encoded JSON, so any name survives as a URI. */
+export function profileURI(profile: Required<ProviderProfile>): string {
+  return `data:application/json,${encodeURIComponent(JSON.stringify({ name: profile.name, contact: profile.contact }))}`;
+}
+
 export function parseProviderProfile(metadataURI: string): ProviderProfile {
   const match = DATA_JSON.exec(metadataURI);
   if (!match) return {};
@@ -38,4 +43,10 @@ export function providerLabel(provider: ProviderIdentity): string {
   const name = parseProviderProfile(provider.metadataURI).name;
   if (provider.isGateway) return `${name ?? provider.sourceTag ?? 'External network'} (gateway #${provider.id})`;
   return name ? `${name} (seller #${provider.id})` : `Necto seller #${provider.id}`;
+}
+
+/** The label of provider `id` among those read, or "provider <id>" when it is not among them. */
+export function providerLabelById(providers: readonly ProviderIdentity[], id: number): string {
+  const provider = providers.find((p) => p.id === id);
+  return provider ? providerLabel(provider) : `provider ${id}`;
 }

@@ -6,6 +6,7 @@ import { regionOfCountry } from 'agent-keeper/regions';
 import { getAddress, hexToString, isAddress, stringToHex } from 'viem';
 import type { Address, Hex } from 'viem';
 import { AREA_CHOICES, microUsd } from './job-form.ts';
+import { profileURI } from './provider-profile.ts';
 
 export { AREA_CHOICES, GPU_MODEL_IDS, memoryOf };
 
@@ -28,29 +29,7 @@ export type Parsed<T, K extends string> = { ok: true; value: T } | { ok: false; 
 
 /* PROFILE */
 
-export type Profile = { name: string; contact: string };
 export type ProfileValues = { payout: string; name: string; contact: string };
-
-/** The profile as the contract stores it: `data:application/json,{"name":...,"contact":...}`. */
-export function profileURI(profile: Profile): string {
-  return `data:application/json,${JSON.stringify({ name: profile.name, contact: profile.contact })}`;
-}
-
-/** Name and contact from a `data:application/json,` profile, raw or URI-encoded; empty otherwise. */
-export function parseProfile(uri: string): Partial<Profile> {
-  const prefix = 'data:application/json,';
-  if (!uri.startsWith(prefix)) return {};
-  const body = uri.slice(prefix.length);
-  for (const text of [body, safeDecode(body)]) {
-    try {
-      const value = JSON.parse(text) as Record<string, unknown>;
-      return { ...(typeof value.name === 'string' && { name: value.name }), ...(typeof value.contact === 'string' && { contact: value.contact }) };
-    } catch {
-      // not JSON as written: try it URI-decoded
-    }
-  }
-  return {};
-}
 
 export function parseProfileForm(values: ProfileValues): Parsed<{ payout: Address; metadataURI: string }, keyof ProfileValues> {
   const errors: Errors<keyof ProfileValues> = {};
@@ -286,10 +265,3 @@ function isWebUrl(text: string): boolean {
   }
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}

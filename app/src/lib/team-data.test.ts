@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Indexer } from './indexer.ts';
-import { providerName, teamPage, teamsOf } from './team-data.ts';
+import { teamPage, teamsOf } from './team-data.ts';
 
 function fakeIndexer(data: unknown) {
   const asked: { query: string; variables: Record<string, unknown> }[] = [];
@@ -26,10 +26,4 @@ describe('team data', () => {
     expect(asked[0]!.variables).toEqual({ id: 3 });
   });
 
-  it('names a provider from its profile, a gateway with its network', () => {
-    expect(providerName({ id: 9, isGateway: false, sourceTag: null, metadataURI: 'data:application/json,{"name":"Frankfurt H100 Lab"}' }, 9)).toBe('Frankfurt H100 Lab');
-    expect(providerName({ id: 6, isGateway: true, sourceTag: 'runpod', metadataURI: 'data:application/json,{"name":"RunPod"}' }, 6)).toBe('RunPod (runpod network)');
-    expect(providerName({ id: 7, isGateway: false, sourceTag: null, metadataURI: 'ipfs://x' }, 7)).toBe('provider 7');
-    expect(providerName(undefined, 12)).toBe('provider 12');
-  });
 });

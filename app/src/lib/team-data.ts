@@ -1,7 +1,6 @@
 // What the team pages read from the indexer, typed by what they select (bigint columns arrive as
 // strings), and a provider's display name.
 import type { Indexer } from './indexer.ts';
-import { parseProviderProfile } from './provider-profile.ts';
 
 export const ROLES = ['Admin', 'User', 'Viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -71,9 +70,3 @@ export async function teamPage(indexer: Indexer, teamId: number): Promise<TeamPa
   };
 }
 
-/** "Frankfurt H100 Lab", "RunPod (runpod network)", or "provider 12" when it names nothing. */
-export function providerName(provider: Provider | undefined, id: number): string {
-  if (!provider) return `provider ${id}`;
-  const name = parseProviderProfile(provider.metadataURI).name ?? `provider ${id}`;
-  return provider.isGateway && provider.sourceTag ? `${name} (${provider.sourceTag} network)` : name;
-}

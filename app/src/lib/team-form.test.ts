@@ -45,7 +45,7 @@ describe('the team forms', () => {
     expect(parseWhitelistEntry(' 6 ', providers, [])).toEqual({ ok: true, value: 6 });
     expect(parseWhitelistEntry('42', providers, [])).toEqual({ ok: false, errors: { provider: 'provider 42 is not registered on the market' } });
     expect(parseWhitelistEntry('runpod', providers, [])).toMatchObject({ ok: false, errors: { provider: /whole number/ } });
-    expect(parseWhitelistEntry('6', providers, [{ providerId: 6, updatedAt: '1' }])).toEqual({ ok: false, errors: { provider: 'RunPod (runpod network) is already on the whitelist' } });
+    expect(parseWhitelistEntry('6', providers, [{ providerId: 6, updatedAt: '1' }])).toEqual({ ok: false, errors: { provider: 'RunPod (gateway #6) is already on the whitelist' } });
   });
 
   it('sets a cap in USDC, 0 for none', () => {

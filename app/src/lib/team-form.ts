@@ -4,7 +4,7 @@ import { getAddress, isAddress, zeroAddress } from 'viem';
 import type { Address } from 'viem';
 import { usdc } from './format.ts';
 import type { Provider, Role, TeamMember, WhitelistEntry } from './team-data.ts';
-import { providerName } from './team-data.ts';
+import { providerLabel } from './provider-profile.ts';
 
 /** TeamRole on-chain, in its Solidity order. */
 export const ROLE_INDEX = { None: 0, Viewer: 1, User: 2, Admin: 3 } as const;
@@ -47,7 +47,7 @@ export function parseWhitelistEntry(text: string, providers: Provider[], whiteli
   const id = Number(trimmed);
   const provider = providers.find((p) => p.id === id);
   if (!provider) return { ok: false, errors: { provider: `provider ${id} is not registered on the market` } };
-  if (whitelist.some((w) => w.providerId === id)) return { ok: false, errors: { provider: `${providerName(provider, id)} is already on the whitelist` } };
+  if (whitelist.some((w) => w.providerId === id)) return { ok: false, errors: { provider: `${providerLabel(provider)} is already on the whitelist` } };
   return { ok: true, value: id };
 }
 

@@ -19,7 +19,7 @@ describe('team spend', () => {
 
   it('per provider, named from its profile', () => {
     expect(spendByProvider(rows, providers).map((b) => [b.label, b.text])).toEqual([
-      ['RunPod (runpod network)', '50.00 USDC'],
+      ['RunPod (gateway #6)', '50.00 USDC'],
       ['provider 9', '25.00 USDC'],
     ]);
     expect(spendByProvider([row(A, 0, day, 3)], providers)[0]!.label).toBe('not routed yet');

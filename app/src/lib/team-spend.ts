@@ -2,7 +2,7 @@
 // cap (deposits committed less what came back to the treasury), per member, provider or day.
 import { shortHex, usdc } from './format.ts';
 import type { DailySpend, Provider } from './team-data.ts';
-import { providerName } from './team-data.ts';
+import { providerLabelById } from './provider-profile.ts';
 
 export type Bar = { label: string; value: number; text: string };
 /** The market's teamFunds(teamId), USDC base units. */
@@ -23,7 +23,7 @@ export function spendByUser(rows: DailySpend[]): Bar[] {
 }
 
 export function spendByProvider(rows: DailySpend[], providers: Provider[]): Bar[] {
-  return bars(rows, (r) => (r.providerId === 0 ? 'not routed yet' : providerName(providers.find((p) => p.id === r.providerId), r.providerId)), 'value');
+  return bars(rows, (r) => (r.providerId === 0 ? 'not routed yet' : providerLabelById(providers, r.providerId)), 'value');
 }
 
 /** Per day of request, oldest first, labelled 2026-12-02. */

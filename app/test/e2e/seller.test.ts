@@ -300,7 +300,7 @@ describe('selling on Necto', () => {
     const card = page.getByTestId(`incoming-${routedJob}`);
     await card.waitFor({ timeout: UI_MS });
     assert.match((await card.getByTestId(`workload-uri-${routedJob}`).textContent())!, /oci:\/\/ghcr.io\/necto\/e2e-train:1/);
-    assert.match((await card.textContent())!, /matches the URI/);
+    assert.match((await card.textContent())!, /Imageghcr.io\/necto\/e2e-train:1.*Command\(the image’s default command\).*matches the workload/s);
     const start = page.getByTestId(`start-${routedJob}`);
     if (await page.getByTestId(`review-${routedJob}`).isVisible()) assert.equal(await start.isDisabled(), true, 'no start during the review window');
     await shoot(page, 'sell-incoming-jobs-desktop');

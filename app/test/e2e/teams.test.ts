@@ -204,7 +204,7 @@ describe('a team Viewer', () => {
     await page.getByTestId('team-role').filter({ hasText: 'Viewer' }).waitFor();
     await page.getByTestId('team-jobs').locator(`[data-job="${teamJob}"]`).waitFor({ timeout: ROUTED_MS });
     assert.equal(await page.getByTestId('member-row').count(), 3);
-    assert.match((await page.getByTestId('whitelist-entries').textContent())!, new RegExp(`^\\s*${SELLER} #${whitelisted}\\s*$`));
+    assert.match((await page.getByTestId('whitelist-entries').textContent())!, new RegExp(`^\\s*${SELLER} \\(seller #${whitelisted}\\)\\s*$`));
     assert.match(await text(page, 'cap-value'), /50\.00 USDC per rolling 30 days; 10\.00 USDC counted now, 40\.00 USDC left/);
     assert.equal(await page.locator('main form').count(), 0, 'a Viewer gets no form');
     assert.equal(await page.locator('main button').count(), 0, 'a Viewer gets no button');
