@@ -226,7 +226,7 @@ describe('a team Viewer', () => {
     const byUser = page.getByTestId('spend-by-user');
     await byUser.getByText('10.00 USDC').first().waitFor({ timeout: ROUTED_MS });
     assert.match((await byUser.textContent())!, /0x14dc…9955\s*10\.00 USDC/i);
-    assert.match((await page.getByTestId('spend-by-provider').textContent())!, new RegExp(`${SELLER}\\s*10\\.00 USDC`));
+    assert.match((await page.getByTestId('spend-by-provider').textContent())!, new RegExp(`${SELLER} \\(seller #${whitelisted}\\)\\s*10\\.00 USDC`));
     assert.match((await page.getByTestId('spend-by-day').textContent())!, /\d{4}-\d{2}-\d{2}\s*10\.00 USDC/);
     const row = page.getByTestId('team-jobs').locator(`[data-job="${teamJob}"]`);
     assert.match((await row.textContent())!, /0x14dc…9955/i);
