@@ -26,6 +26,13 @@ describe('the new-job form', () => {
     });
   });
 
+  it('takes a workload the provider can check, and names what is wrong with one it cannot', () => {
+    const manifest = `data:application/json,${encodeURIComponent('{"schema":"necto.workload/v1","image":"ghcr.io/acme/train:1","command":["python","train.py"]}')}`;
+    for (const workload of ['oci://ghcr.io/acme/train:1', manifest, 'necto:unset']) expect(parseJobForm({ ...DEFAULT_VALUES, workload }).ok).toBe(true);
+    const bad = parseJobForm({ ...DEFAULT_VALUES, workload: 'docker.io/library/python' });
+    expect(bad.ok ? undefined : bad.errors.workload).toMatch(/must be a data:application\/json manifest, an oci:\/\/ image or necto:unset/);
+  });
+
   it('refuses a team on an Untracked job and excluding every pricing model', () => {
     const parsed = parseJobForm({ ...DEFAULT_VALUES, mode: 'Untracked', teamId: '1', exclude: ['Fixed', 'Dynamic', 'Token', 'Spot', 'Auction'] });
     expect(parsed.ok ? {} : parsed.errors).toMatchObject({ teamId: expect.stringMatching(/Tracked/), exclude: expect.stringMatching(/no offer/) });

@@ -3,6 +3,7 @@
 import type { JobTerms, OnchainArea } from 'agent-keeper/job-request';
 import { ONCHAIN_AREAS } from 'agent-keeper/job-request';
 import { GPU_MODEL_IDS, memoryOf, resolveGpuModel } from 'agent-keeper/gpu-models';
+import { parseWorkload } from 'agent-keeper/workload';
 import { usdc } from './format.ts';
 import { capUsage } from './team-spend.ts';
 import type { TeamFunds } from './team-spend.ts';
@@ -72,6 +73,10 @@ export function parseJobForm(values: JobFormValues): ParsedJob {
   const workloadURI = values.workload.trim();
   if (!workloadURI) errors.workload = 'enter the workload URI (container image and command), or keep necto:unset';
   else if (new TextEncoder().encode(workloadURI).length > 512) errors.workload = 'the workload URI is longer than 512 bytes';
+  else {
+    const workload = parseWorkload(workloadURI);
+    if (!workload.ok) errors.workload = workload.reason;
+  }
 
   if (Object.keys(errors).length || !gpuModel || maxPrice === undefined) return { ok: false, errors };
   return {
