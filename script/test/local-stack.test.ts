@@ -1,8 +1,9 @@
 // The local stack end to end: every port is checked before anything starts (a used one is one line
 // naming its variable); on free ports, `npm start`'s program deploys the contracts at the committed
 // local addresses, seeds the demo world, lets the keeper route the seeded jobs, serves the app
-// pointed at all of it, calls itself ready only once the indexer serves all of it, and leaves
-// nothing running after Ctrl-C (SIGINT).
+// pointed at all of it, calls itself ready only once the indexer serves all of it, runs a job
+// routed to the Akash gateway through the stand-in Console until it settles, and leaves nothing
+// running after Ctrl-C (SIGINT).
 // Then: a fresh build generates exactly the committed bindings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,7 +93,8 @@ test(
   { timeout: READY_TIMEOUT_MS + 60_000 },
   async (t) => {
     const started = performance.now();
-    const stack = await startFullStack();
+    // The stand-in Console's workloads exit after 2 s, so a job routed to Akash settles within the test.
+    const stack = await startFullStack({ env: { NECTO_AKASH_STANDIN_RUN_S: '2', NECTO_AKASH_STANDIN_BID_S: '1' } });
     t.after(() => stack.cleanup());
     const { deploymentsDir } = stack;
     const { anvil: port, indexer: indexerPort, keeper: keeperPort, app: appPort } = stack.ports as Required<typeof stack.ports>;
@@ -236,6 +238,33 @@ test(
         assert.deepEqual([...sellerPricing].sort(), [PRICING.Fixed, PRICING.Dynamic, PRICING.Token]);
       },
     );
+
+    await t.test('a job routed to the Akash gateway runs through the stand-in Console on its own and settles on-chain', async () => {
+      // 16 H100s in one unit: on the seeded market only the Akash gateway carries it.
+      const cli = spawnSync(process.execPath, [join(root, 'agent-keeper/src/cli/main.ts'), 'request', '--gpu', 'H100', '--count', '16', '--hours', '1', '--max-price', '3', '--workload', 'oci://ghcr.io/acme/train:1', '--no-follow', '--json'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, NECTO_RPC_URL: `http://127.0.0.1:${port}`, NECTO_MARKET_ADDRESS: deployment.contracts.NectoMarket, KEEPER_URL: `http://127.0.0.1:${keeperPort}` },
+      });
+      assert.equal(cli.status, 0, cli.stderr);
+      const { jobId } = JSON.parse(cli.stdout) as { jobId: string };
+      type Report = { status: string; offerId?: number; fulfilment?: { by: string; state: string; deployment?: string; acceptedBid?: { usdPerGpuHour: number; routedUsdPerGpuHour: number }; record?: string } };
+      let report: Report | undefined;
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+        // A fresh connection each time: the keeper closes idle keep-alive sockets.
+        report = (await fetch(`http://127.0.0.1:${keeperPort}/jobs/${jobId}`, { headers: { connection: 'close' } }).then((r) => r.json()).catch(() => report)) as Report;
+        if (report.fulfilment?.state === 'settled' || report.fulfilment?.state === 'failed') break;
+      }
+      assert.equal(report?.offerId, seed.gateways.akash.offerIds[0], 'routed to the Akash gateway');
+      assert.equal(report?.fulfilment?.by, 'gateway');
+      assert.equal(report?.fulfilment?.state, 'settled', JSON.stringify(report));
+      assert.match(report.fulfilment.deployment!, /^\d{13,}$/);
+      assert.ok(report.fulfilment.acceptedBid!.usdPerGpuHour <= report.fulfilment.acceptedBid!.routedUsdPerGpuHour, 'no bid above the routed price');
+      assert.match(report.fulfilment.record!, /^0x[0-9a-f]{64}$/);
+      const job = call('getJob', BigInt(jobId));
+      assert.equal(job.status, 4, 'Completed on-chain');
+      assert.ok(job.usedSeconds >= 2 && job.usedSeconds < 3600, `${job.usedSeconds} s used`);
+    });
 
     await t.test('SIGINT stops the app, the keeper, the indexer and anvil and frees their ports', async () => {
       const exitCode = await stack.stop();
