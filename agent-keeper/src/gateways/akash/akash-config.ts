@@ -1,7 +1,9 @@
 // Which Akash Console the keeper's Akash gateway talks to: the live API with a key, a local
 // stand-in (the default on the local chain), or none (jobs routed to Akash then await a person at
 // `necto operator`). A bad value is one ConfigError naming the variable.
+import { resolve } from 'node:path';
 import { connectOperator } from '../../chain/operator.ts';
+import { REPO_ROOT } from '../../decision/store.ts';
 import type { DecisionStore } from '../../decision/store.ts';
 import { ConfigError } from '../../scan.ts';
 import type { ActivityLog } from '../../service/activity.ts';
@@ -9,6 +11,7 @@ import { AkashGateway } from './akash-gateway.ts';
 import type { AkashGatewayDeps } from './akash-gateway.ts';
 import { AKASH_CONSOLE_URL, AkashConsole } from './console-client.ts';
 import { startConsoleStandin } from './console-standin.ts';
+import { RunBook } from './run-book.ts';
 
 const LOCAL_CHAIN_ID = 31337;
 const STANDIN_KEY = 'ac.sk.standin.' + '0'.repeat(64);
@@ -52,6 +55,7 @@ export async function connectAkashGateway(
         })
       : undefined;
   const console = new AkashConsole(standin ? { baseUrl: standin.url, apiKey: STANDIN_KEY } : { baseUrl: env.AKASH_CONSOLE_URL || AKASH_CONSOLE_URL, apiKey: env.AKASH_CONSOLE_API_KEY! });
-  const gateway = new AkashGateway({ ...deps, operator, console, timing: { bidTimeoutMs: seconds(env, 'NECTO_AKASH_BID_TIMEOUT_S', 60) * 1000 } });
+  const runBook = new RunBook(env.NECTO_AKASH_RUN_BOOK ? resolve(REPO_ROOT, env.NECTO_AKASH_RUN_BOOK) : resolve(REPO_ROOT, `.necto/akash-gateway/runs-${chainId}-${operator.market.toLowerCase()}.json`));
+  const gateway = new AkashGateway({ ...deps, operator, console, runBook, timing: { bidTimeoutMs: seconds(env, 'NECTO_AKASH_BID_TIMEOUT_S', 60) * 1000 } });
   return { gateway, close: async () => standin?.close() };
 }

@@ -8,7 +8,7 @@
 import type { OnchainJob } from '../../chain/jobs.ts';
 import type { Operator, Settled } from '../../chain/operator.ts';
 import { verifiedWorkload } from '../../chain/workload.ts';
-import type { AkashConsole, ConsoleDeployment, OpenBid } from './console-client.ts';
+import type { AkashConsole, ConsoleDeployment, ConsoleError, OpenBid } from './console-client.ts';
 import { cheapestBids, uactCeil } from './console-client.ts';
 import { BLOCKS_PER_HOUR, akashSdl } from './sdl.ts';
 
@@ -22,6 +22,9 @@ export type FulfilmentStep =
   | { step: 'closed'; dseq: string };
 
 export type AcceptedBid = { provider: string; uactPerBlock: string; microUsdPerGpuHour: number };
+
+/** What a gateway keeps of a run so that a restarted keeper carries it on (see resumeOnAkash). */
+export type SavedRun = { dseq: string; bid?: AcceptedBid; lastRunningAt?: number };
 
 export type FulfilmentOutcome =
   | { outcome: 'settled'; dseq: string; bid: AcceptedBid; settled: Settled; earlyClose: boolean }
@@ -38,6 +41,8 @@ export type FulfilmentDeps = {
   readyTimeoutMs?: number;
   pollMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Each poll that finds the started workload still running, with the chain time. */
+  onRunning?: (jobId: bigint, at: number) => void;
 };
 
 /** What an accepted bid costs per GPU-hour in micro-USD, at 600 blocks an hour and $1 per ACT. */
@@ -104,7 +109,44 @@ export async function fulfilOnAkash(job: OnchainJob, deps: FulfilmentDeps): Prom
   const started = await fresh();
   step({ step: 'started', dseq, txHash });
 
-  const booked = job.hoursRequested * 3600;
+  return watchUntilSettled(started, dseq, bid, deps, closeWith);
+}
+
+/**
+ * Carries on a run a keeper restart interrupted. A started job whose deployment still runs is
+ * watched as before; one whose deployment is gone is completed for the time it was last seen
+ * running (never more). A routed job's half-made deployment is closed and the run starts afresh.
+ */
+export async function resumeOnAkash(job: OnchainJob, saved: SavedRun, deps: FulfilmentDeps): Promise<FulfilmentOutcome> {
+  const { console: akash } = deps;
+  const step = (s: FulfilmentStep) => deps.onStep?.(job.jobId, s);
+  const closeWith = async (outcome: FulfilmentOutcome): Promise<FulfilmentOutcome> => {
+    await akash.close(saved.dseq).catch(() => undefined);
+    step({ step: 'closed', dseq: saved.dseq });
+    return outcome;
+  };
+  if (job.status !== 'Started') {
+    await akash.close(saved.dseq).catch(() => undefined);
+    return fulfilOnAkash(job, deps);
+  }
+  const deployment = await akash.deployment(saved.dseq).catch((error: unknown) => {
+    if ((error as ConsoleError).status === 404) return undefined;
+    throw error;
+  });
+  const lease = deployment?.leases[0];
+  const bid = saved.bid ?? (lease ? { provider: lease.id.provider, uactPerBlock: lease.price.amount, microUsdPerGpuHour: bidMicroUsdPerGpuHour(lease.price.amount, job.gpuCount) } : { provider: 'unknown', uactPerBlock: '0', microUsdPerGpuHour: 0 });
+  if (deployment && watchState(deployment) === 'running') return watchUntilSettled(job, saved.dseq, bid, deps, closeWith);
+  const usedSeconds = Math.min(Math.max(0, (saved.lastRunningAt ?? job.startedAt) - job.startedAt), job.hoursRequested * 3600);
+  step({ step: 'ended', dseq: saved.dseq, why: 'lease closed early', usedSeconds });
+  const settled = await deps.operator.complete(job.jobId, usedSeconds);
+  return closeWith({ outcome: 'settled', dseq: saved.dseq, bid, settled, earlyClose: true });
+}
+
+async function watchUntilSettled(started: OnchainJob, dseq: string, bid: AcceptedBid, deps: FulfilmentDeps, closeWith: (o: FulfilmentOutcome) => Promise<FulfilmentOutcome>): Promise<FulfilmentOutcome> {
+  const { operator, console: akash } = deps;
+  const pollMs = deps.pollMs ?? 2_000;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const booked = started.hoursRequested * 3600;
   for (;;) {
     const now = await operator.chainTime();
     const elapsed = Math.max(0, now - started.startedAt);
@@ -112,10 +154,11 @@ export async function fulfilOnAkash(job: OnchainJob, deps: FulfilmentDeps): Prom
     const why = state === 'closed' ? 'lease closed early' : state === 'exited' ? 'workload exited' : elapsed >= booked ? 'booked hours ended' : undefined;
     if (why) {
       const usedSeconds = Math.min(elapsed, booked);
-      step({ step: 'ended', dseq, why, usedSeconds });
-      const settled = await operator.complete(job.jobId, usedSeconds);
+      deps.onStep?.(started.jobId, { step: 'ended', dseq, why, usedSeconds });
+      const settled = await operator.complete(started.jobId, usedSeconds);
       return closeWith({ outcome: 'settled', dseq, bid, settled, earlyClose: why === 'lease closed early' });
     }
+    deps.onRunning?.(started.jobId, now);
     await sleep(pollMs);
   }
 }

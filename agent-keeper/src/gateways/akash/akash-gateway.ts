@@ -13,8 +13,9 @@ import { isoTime } from '../../time.ts';
 import type { ActivityLog } from '../../service/activity.ts';
 import { operatorQueue } from '../operator-queue.ts';
 import type { GatewayProvider } from '../operator-queue.ts';
-import { fulfilOnAkash } from './akash-fulfilment.ts';
-import type { FulfilmentDeps, FulfilmentOutcome, FulfilmentStep } from './akash-fulfilment.ts';
+import { fulfilOnAkash, resumeOnAkash } from './akash-fulfilment.ts';
+import { RunBook } from './run-book.ts';
+import type { FulfilmentDeps, FulfilmentOutcome, FulfilmentStep, SavedRun } from './akash-fulfilment.ts';
 import type { AkashConsole } from './console-client.ts';
 
 export const AKASH = 'akash';
@@ -29,7 +30,12 @@ export type AkashGatewayDeps = {
   /** How often routed jobs are looked for, ms. */
   pollMs?: number;
   timing?: Pick<FulfilmentDeps, 'bidTimeoutMs' | 'readyTimeoutMs' | 'pollMs'>;
+  /** Where runs are kept across restarts (in memory when absent). */
+  runBook?: RunBook;
 };
+
+/** How often a running workload's last-seen time is written down. */
+const HEARTBEAT_MS = 30_000;
 
 type Run = { fulfilment: Fulfilment; offerId: number };
 
@@ -37,12 +43,16 @@ export class AkashGateway {
   readonly networks: ReadonlySet<string> = new Set([AKASH]);
   readonly #deps: AkashGatewayDeps;
   readonly #runs = new Map<string, Run>();
+  readonly #book: RunBook;
+  /** Started jobs this keeper has no run of: said once, left to `necto operator`. */
+  readonly #unknown = new Set<string>();
   #gateways: GatewayProvider[] | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
 
   constructor(deps: AkashGatewayDeps) {
     this.#deps = deps;
+    this.#book = deps.runBook ?? new RunBook();
   }
 
   /** Looks for routed jobs now and every `pollMs`. */
@@ -74,8 +84,15 @@ export class AkashGateway {
       for (const task of operatorQueue(jobs, offers, this.#gateways, now)) {
         const id = task.jobId.toString();
         const run = this.#runs.get(id);
-        if (task.action === 'complete' || (run && run.offerId === task.offerId)) continue;
-        this.#run(byId.get(id)!);
+        if (run && run.offerId === task.offerId) continue;
+        const job = byId.get(id)!;
+        const saved = this.#book.get(RunBook.key(job.jobId, job.decisionRoot));
+        if (task.action === 'complete' && !saved) {
+          if (!this.#unknown.has(id)) this.#deps.activity.emit({ jobId: id, kind: 'error', message: `Job ${id} is started on the Akash gateway, but this keeper has no record of its deployment: report it with necto operator complete ${id} --used SECONDS` });
+          this.#unknown.add(id);
+          continue;
+        }
+        this.#run(job, saved);
       }
     } catch (error) {
       this.#deps.activity.emit({ kind: 'error', message: `Akash gateway: cannot read the market (${(error as Error).message}); retrying` });
@@ -84,8 +101,14 @@ export class AkashGateway {
     }
   }
 
-  #run(job: OnchainJob): void {
+  #run(job: OnchainJob, saved?: SavedRun): void {
     const id = job.jobId.toString();
+    const key = RunBook.key(job.jobId, job.decisionRoot);
+    let lastBeat = 0;
+    const keep = (patch: Partial<SavedRun>) => {
+      const current = this.#book.get(key);
+      if (patch.dseq || current) this.#book.set(key, { ...current, ...patch } as SavedRun);
+    };
     const run: Run = { offerId: job.offerId, fulfilment: { network: AKASH, by: 'gateway', state: 'in review', until: isoTime(job.reviewEndsAt), next: 'the gateway checks the workload, then deploys once the review window ends' } };
     this.#runs.set(id, run);
     const set = (patch: Partial<Fulfilment>) => (run.fulfilment = { ...run.fulfilment, ...patch });
@@ -100,9 +123,11 @@ export class AkashGateway {
         case 'waiting-review':
           return say(`Job ${id}: the Akash gateway deploys it once the review window ends at ${isoTime(step.until)}`, { step: step.step });
         case 'deployed':
+          keep({ dseq: step.dseq });
           set({ state: 'awaiting bids', deployment: step.dseq, next: 'Akash providers bid on the deployment; the cheapest within the job\'s price is leased' });
           return say(`Job ${id}: Akash deployment ${step.dseq} created; waiting for bids`, { step: step.step, dseq: step.dseq });
         case 'bid-accepted': {
+          keep({ bid: { provider: step.provider, uactPerBlock: step.uactPerBlock, microUsdPerGpuHour: step.microUsdPerGpuHour } });
           const acceptedBid = { provider: step.provider, usdPerGpuHour: step.microUsdPerGpuHour / MICRO, routedUsdPerGpuHour: step.routedMicroUsdPerGpuHour / MICRO };
           set({ state: 'leased', acceptedBid, next: 'the leased provider starts the workload; the gateway reports the start once it is ready' });
           const difference = acceptedBid.routedUsdPerGpuHour - acceptedBid.usdPerGpuHour;
@@ -118,10 +143,26 @@ export class AkashGateway {
       }
     };
 
+    const onRunning = (_: bigint, at: number) => {
+      if (Date.now() - lastBeat < HEARTBEAT_MS) return;
+      lastBeat = Date.now();
+      keep({ lastRunningAt: at });
+    };
     const { operator, console: akash, timing } = this.#deps;
-    fulfilOnAkash(job, { operator, console: akash, onStep, ...timing })
+    const deps = { operator, console: akash, onStep, onRunning, ...timing };
+    if (saved) say(`Job ${id}: carrying on its Akash run after a restart (deployment ${saved.dseq})`, { step: 'resumed', dseq: saved.dseq });
+    (saved ? resumeOnAkash(job, saved, deps) : fulfilOnAkash(job, deps))
       .catch((error: unknown): FulfilmentOutcome => ({ outcome: 'failed', reason: (error as Error).message }))
       .then(async (outcome) => {
+        const kept = this.#book.get(key);
+        if (outcome.outcome !== 'settled' && !('dseq' in outcome && outcome.dseq) && kept?.dseq) {
+          // The run broke off after deploying: close what it left behind.
+          await akash.close(kept.dseq).then(
+            () => say(`Job ${id}: Akash deployment ${kept.dseq} closed`, { step: 'closed', dseq: kept.dseq }),
+            (error: unknown) => this.#deps.activity.emit({ jobId: id, kind: 'error', message: `Job ${id}: could not close Akash deployment ${kept.dseq} (${(error as Error).message}): close it in Console` }),
+          );
+        }
+        this.#book.delete(key);
         const root = await this.#record(job, outcome, steps).catch(() => undefined);
         if (root) set({ record: root });
         if (outcome.outcome === 'settled') {

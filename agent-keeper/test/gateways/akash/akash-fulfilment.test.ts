@@ -16,9 +16,10 @@ import { depositFor, jobRequest } from '../../../src/chain/job-request.ts';
 import type { JobTerms } from '../../../src/chain/job-request.ts';
 import { connectOperator } from '../../../src/chain/operator.ts';
 import { manifestURI } from '../../../src/chain/workload.ts';
-import { fulfilOnAkash } from '../../../src/gateways/akash/akash-fulfilment.ts';
+import { fulfilOnAkash, resumeOnAkash } from '../../../src/gateways/akash/akash-fulfilment.ts';
 import type { FulfilmentStep } from '../../../src/gateways/akash/akash-fulfilment.ts';
-import { AkashConsole } from '../../../src/gateways/akash/console-client.ts';
+import { AkashConsole, cheapestBids } from '../../../src/gateways/akash/console-client.ts';
+import { akashSdl } from '../../../src/gateways/akash/sdl.ts';
 import { startConsoleStandin } from '../../../src/gateways/akash/console-standin.ts';
 import type { StandinOptions, StandinScenario } from '../../../src/gateways/akash/console-standin.ts';
 import { localChain } from '../../helpers/local-chain.ts';
@@ -139,6 +140,42 @@ test('the Akash gateway runs routed jobs through the Console', { timeout: READY_
     assert.ok(ended.usedSeconds < 3600);
     assert.equal((await operator.job(job.jobId)).usedSeconds, ended.usedSeconds);
     assert.equal(outcome.settled.buyerRefundDue, 3_000_000n - (PRICE * BigInt(ended.usedSeconds)) / 3600n, 'the rest of the deposit is the buyer\'s');
+  });
+
+  await t.test('after a restart, a started job whose deployment still runs is watched on and settled', async () => {
+    const standin = await startConsoleStandin({ apiKey: KEY, ...FAST, runMs: 1_000 });
+    t.after(() => standin.close());
+    const akash = new AkashConsole({ baseUrl: standin.url, apiKey: KEY });
+    // What the keeper had done before it stopped: deployed, leased, started on-chain.
+    const job = await routedJob();
+    const sdl = akashSdl({ gpuModel: job.gpuModel, gpuCount: job.gpuCount, pricePerGpuHour: BigInt(job.pricePerGpuHour) }, { schema: 'necto.workload/v1', image: 'ghcr.io/acme/train:1' });
+    assert.ok(sdl.ok);
+    const { dseq, manifest } = await akash.createDeployment(sdl.sdl);
+    await new Promise((r) => setTimeout(r, FAST.bidDelayMs * 3));
+    const chosen = cheapestBids(await akash.openBids(dseq), sdl.maxUactPerBlock);
+    assert.ok(chosen.ok);
+    await akash.createLease(manifest, chosen.bids.map((b) => b.id));
+    await new Promise((r) => setTimeout(r, FAST.readyDelayMs * 2));
+    await operator.start(job.jobId);
+    const steps: FulfilmentStep[] = [];
+    const outcome = await resumeOnAkash(await operator.job(job.jobId), { dseq }, { operator, console: akash, onStep: (_, s) => steps.push(s), pollMs: 50 });
+    assert.ok(outcome.outcome === 'settled', JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
+    assert.deepEqual(steps.map((s) => s.step), ['ended', 'closed']);
+    assert.equal((await operator.job(job.jobId)).status, 'Completed');
+    assert.equal(outcome.bid.provider, chosen.bids[0]!.id.provider, 'the accepted bid read back from the lease');
+  });
+
+  await t.test('after a restart, a started job whose deployment is gone is paid only for the time it was seen running', async () => {
+    const standin = await startConsoleStandin({ apiKey: KEY, ...FAST });
+    t.after(() => standin.close());
+    const job = await routedJob();
+    await operator.start(job.jobId);
+    const started = await operator.job(job.jobId);
+    await chain.advance(600);
+    const outcome = await resumeOnAkash(started, { dseq: '1795176000999', lastRunningAt: started.startedAt + 120 }, { operator, console: new AkashConsole({ baseUrl: standin.url, apiKey: KEY }), pollMs: 50 });
+    assert.ok(outcome.outcome === 'settled');
+    assert.equal(outcome.settled.usedSeconds, 120, 'exactly the time last seen running, not the 600 s since');
+    assert.equal(outcome.settled.providerEarnings + outcome.settled.protocolFee, (PRICE * 120n) / 3600n);
   });
 
   await t.test('a workload whose hash is not the job’s is refused before any deployment', async () => {
