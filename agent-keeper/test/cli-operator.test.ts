@@ -2,15 +2,13 @@
 // API is not wired is "awaiting operator" until its operator starts it and reports the seconds used.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { keccak256, stringToHex, toHex } from 'viem';
-import type { Address } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
-import { READY_TIMEOUT_MS, freePort, startStack } from '../../script/test/stack.ts';
+import { READY_TIMEOUT_MS, freePort } from '../../script/test/stack.ts';
 import { ANVIL_MNEMONIC } from '../src/chain/buyer.ts';
-import { localChain } from './helpers/local-chain.ts';
+import { seededChain } from './helpers/local-chain.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const CLI = resolve(import.meta.dirname, '../src/cli/main.ts');
@@ -55,19 +53,7 @@ test('usage errors of necto operator are one line naming what was wrong', async 
 });
 
 test('a job routed to a manual gateway awaits its operator, who starts it and settles it to the base unit', { timeout: READY_TIMEOUT_MS + 120_000 }, async (t) => {
-  const port = await freePort();
-  const deploymentsDir = `deployments/.test-operator-${process.pid}`;
-  const stack = startStack(port, deploymentsDir, { NECTO_KEEPER: 'off' });
-  t.after(() => {
-    if (stack.child.exitCode === null && stack.child.signalCode === null) stack.child.kill('SIGINT');
-    rmSync(join(REPO, deploymentsDir), { recursive: true, force: true });
-  });
-  await stack.ready;
-  const seed = JSON.parse(readFileSync(join(REPO, deploymentsDir, '31337.seed.json'), 'utf8'));
-  const deployment = JSON.parse(readFileSync(join(REPO, deploymentsDir, '31337.json'), 'utf8'));
-  const market = deployment.contracts.NectoMarket as Address;
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  const chain = localChain(rpcUrl, market);
+  const { seed, deployment, market, rpcUrl, chain } = await seededChain(t, 'operator', { NECTO_KEEPER: 'off' });
   const env = { NECTO_RPC_URL: rpcUrl, NECTO_MARKET_ADDRESS: market, KEEPER_URL: `http://127.0.0.1:${await freePort()}` };
   const cli = (args: string[], extra: Record<string, string> = {}) => necto(args, { ...env, ...extra });
 

@@ -4,36 +4,21 @@
 // blocks mined since the last, and the figures feeding the engine's probation rule.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { createPublicClient, http, keccak256, stringToHex, toHex, zeroAddress } from 'viem';
 import type { Address, PublicClient } from 'viem';
 import { localUsdcAbi } from '@necto/contracts';
-import { READY_TIMEOUT_MS, freePort, startStack } from '../../../script/test/stack.ts';
+import { READY_TIMEOUT_MS } from '../../../script/test/stack.ts';
 import { TrackRecordReader } from '../../src/chain/track-record.ts';
 import type { ProviderFigures } from '../../src/chain/track-record.ts';
 import { NO_HISTORY, decide, withTrackRecords } from '../../src/engine/index.ts';
 import { quote } from '../helpers/quotes.ts';
-import { localChain } from '../helpers/local-chain.ts';
+import { seededChain } from '../helpers/local-chain.ts';
 
-const REPO = resolve(import.meta.dirname, '../../..');
 const MAX_PRICE = 5_000_000n;
 const REVIEW_SECONDS = 60;
 
 test('the track-record reader on the local chain', { timeout: READY_TIMEOUT_MS + 120_000 }, async (t) => {
-  const port = await freePort();
-  const deploymentsDir = `deployments/.test-track-record-${process.pid}`;
-  const stack = startStack(port, deploymentsDir);
-  t.after(() => {
-    if (stack.child.exitCode === null && stack.child.signalCode === null) stack.child.kill('SIGINT');
-    rmSync(join(REPO, deploymentsDir), { recursive: true, force: true });
-  });
-  await stack.ready;
-  const seed = JSON.parse(readFileSync(join(REPO, deploymentsDir, '31337.seed.json'), 'utf8'));
-  const deployment = JSON.parse(readFileSync(join(REPO, deploymentsDir, '31337.json'), 'utf8'));
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  const market = deployment.contracts.NectoMarket as Address;
-  const chain = localChain(rpcUrl, market);
+  const { seed, deployment, market, rpcUrl, chain } = await seededChain(t, 'track-record');
   const startDeadlinePassed = REVIEW_SECONDS + (deployment.startWindow as number) + 1;
 
   const frankfurt = seed.sellers['frankfurt-h100-lab'];

@@ -1,9 +1,15 @@
-// What an end-to-end test does to the local anvil chain besides the keeper: act as the seeded
-// accounts (anvil keeps their keys unlocked), ask the contract what it would do, and move time.
+// What an end-to-end test does to the local anvil chain besides the keeper: start a seeded one, act
+// as the seeded accounts (anvil keeps their keys unlocked), ask the contract what it would do, and
+// move time.
 import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createPublicClient, createTestClient, createWalletClient, http } from 'viem';
 import type { Abi, Address } from 'viem';
 import { nectoMarketAbi } from '@necto/contracts';
+import { freePort, startStack } from '../../../script/test/stack.ts';
+
+const REPO = resolve(import.meta.dirname, '../../..');
 
 export type LocalChain = ReturnType<typeof localChain>;
 
@@ -41,4 +47,25 @@ export function localChain(rpcUrl: string, market: Address) {
       await anvil.mine({ blocks: 1 });
     },
   };
+}
+
+/**
+ * `npm start`'s program on a free port (no keeper unless `env` turns it on), for a test: its seed,
+ * its deployment and a `localChain` on it; stopped and its deployments folder removed after `t`.
+ */
+export async function seededChain(t: { after(fn: () => void): void }, tag: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const deploymentsDir = `deployments/.test-${tag}-${process.pid}`;
+  const stack = startStack(port, deploymentsDir, env);
+  t.after(() => {
+    if (stack.child.exitCode === null && stack.child.signalCode === null) stack.child.kill('SIGINT');
+    rmSync(join(REPO, deploymentsDir), { recursive: true, force: true });
+  });
+  await stack.ready;
+  const read = (name: string) => JSON.parse(readFileSync(join(REPO, deploymentsDir, name), 'utf8'));
+  const seed = read('31337.seed.json');
+  const deployment = read('31337.json');
+  const market = deployment.contracts.NectoMarket as Address;
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  return { seed, deployment, market, rpcUrl, chain: localChain(rpcUrl, market) };
 }

@@ -3,14 +3,12 @@
 // the cases handed back for failover (no bids), paid partly (early close) or refused (a workload
 // whose hash is not the job's).
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { keccak256, stringToHex } from 'viem';
 import type { Address, Hex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { localUsdcAbi } from '@necto/contracts';
-import { READY_TIMEOUT_MS, freePort, startStack } from '../../../../script/test/stack.ts';
+import { READY_TIMEOUT_MS } from '../../../../script/test/stack.ts';
 import { ANVIL_MNEMONIC } from '../../../src/chain/buyer.ts';
 import { depositFor, jobRequest } from '../../../src/chain/job-request.ts';
 import type { JobTerms } from '../../../src/chain/job-request.ts';
@@ -22,27 +20,14 @@ import { AkashConsole, cheapestBids } from '../../../src/gateways/akash/console-
 import { akashSdl } from '../../../src/gateways/akash/sdl.ts';
 import { startConsoleStandin } from '../../../src/gateways/akash/console-standin.ts';
 import type { StandinOptions, StandinScenario } from '../../../src/gateways/akash/console-standin.ts';
-import { localChain } from '../../helpers/local-chain.ts';
+import { seededChain } from '../../helpers/local-chain.ts';
 
-const REPO = resolve(import.meta.dirname, '../../../..');
 const KEY = 'ac.sk.production.' + 'ef'.repeat(32);
 const PRICE = 2_500_000n; // the route's $2.50 per GPU-hour, under the akash gateway's $3.00 ceiling
 const FAST = { bidDelayMs: 100, readyDelayMs: 100, earlyCloseMs: 1_500 };
 
 test('the Akash gateway runs routed jobs through the Console', { timeout: READY_TIMEOUT_MS + 180_000 }, async (t) => {
-  const port = await freePort();
-  const deploymentsDir = `deployments/.test-akash-${process.pid}`;
-  const stack = startStack(port, deploymentsDir, { NECTO_KEEPER: 'off' });
-  t.after(() => {
-    if (stack.child.exitCode === null && stack.child.signalCode === null) stack.child.kill('SIGINT');
-    rmSync(join(REPO, deploymentsDir), { recursive: true, force: true });
-  });
-  await stack.ready;
-  const seed = JSON.parse(readFileSync(join(REPO, deploymentsDir, '31337.seed.json'), 'utf8'));
-  const deployment = JSON.parse(readFileSync(join(REPO, deploymentsDir, '31337.json'), 'utf8'));
-  const market = deployment.contracts.NectoMarket as Address;
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  const chain = localChain(rpcUrl, market);
+  const { seed, deployment, market, rpcUrl, chain } = await seededChain(t, 'akash', { NECTO_KEEPER: 'off' });
   const operator = await connectOperator({ NECTO_RPC_URL: rpcUrl, NECTO_MARKET_ADDRESS: market });
   const buyer = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: seed.accounts.buyer.mnemonicIndex }).address;
   const [akashOffer] = seed.gateways.akash.offerIds as number[];
