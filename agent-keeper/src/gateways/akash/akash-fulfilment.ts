@@ -1,6 +1,6 @@
-// Runs one job routed to the Akash gateway, as its operator, through the Akash Console API: check
-// the workload against its on-chain hash, wait out the buyer's review window (so a free cancel
-// costs the gateway nothing), deploy the job's SDL, lease the cheapest open bid within the job's
+// Runs one job routed to the Akash gateway, as its operator, through the Akash Console API: wait
+// out the buyer's review window (so a free cancel costs the gateway nothing), check the workload
+// against its on-chain hash, deploy the job's SDL, lease the cheapest open bid within the job's
 // price, report the start once the lease's service is ready, report completion with the seconds
 // used when the workload exits, the lease closes early or the booked hours end, then close the
 // deployment. A job it cannot run (no bid in time, no bid within the price, a lease that never
@@ -57,6 +57,12 @@ export async function fulfilOnAkash(job: OnchainJob, deps: FulfilmentDeps): Prom
   const step = (s: FulfilmentStep) => deps.onStep?.(job.jobId, s);
   const fresh = () => operator.job(job.jobId);
 
+  // Nothing is checked, spent or handed back while the buyer may still cancel for free.
+  if ((await operator.chainTime()) < job.reviewEndsAt) step({ step: 'waiting-review', until: job.reviewEndsAt });
+  while ((await operator.chainTime()) < job.reviewEndsAt) await sleep(pollMs);
+  const routed = await fresh();
+  if (routed.status !== 'Routed' || routed.offerId !== job.offerId) return { outcome: 'gone', reason: `job ${job.jobId} is ${routed.status}${routed.status === 'Routed' ? ` on offer ${routed.offerId}` : ''}: nothing to run` };
+
   const { uri, hash } = await operator.workload(job.jobId);
   const workload = verifiedWorkload(uri, hash);
   if (!workload.ok) {
@@ -70,10 +76,6 @@ export async function fulfilOnAkash(job: OnchainJob, deps: FulfilmentDeps): Prom
     return { outcome: 'failed', reason: sdl.reason };
   }
 
-  if ((await operator.chainTime()) < job.reviewEndsAt) step({ step: 'waiting-review', until: job.reviewEndsAt });
-  while ((await operator.chainTime()) < job.reviewEndsAt) await sleep(pollMs);
-  const routed = await fresh();
-  if (routed.status !== 'Routed' || routed.offerId !== job.offerId) return { outcome: 'gone', reason: `job ${job.jobId} is ${routed.status}${routed.status === 'Routed' ? ` on offer ${routed.offerId}` : ''}: nothing to run` };
 
   const { dseq, manifest } = await akash.createDeployment(sdl.sdl);
   step({ step: 'deployed', dseq });
