@@ -3,6 +3,7 @@
 // source never stops or delays the others.
 import { DEFAULT_AKASH_BLOCK_TIME_SEC, MAX_USD_PER_GPU_HOUR, MICRO } from './normalize.ts';
 import { createTokenRateFeed } from './prices/coingecko.ts';
+import type { TokenRateFeed } from './prices/coingecko.ts';
 import type { Quote, Rejection } from './quote.ts';
 import { SourceError } from './sources/source.ts';
 import type { ProviderMode, Source, SourceResult } from './sources/source.ts';
@@ -71,17 +72,19 @@ export type ScanOptions = {
   onSourceDone?: (status: SourceStatus) => void;
 };
 
+/** The CoinGecko feed token prices convert at: its recorded answers in snapshot mode. */
+export function tokenRateFeed(config: ScanConfig, snapshot: ScanOptions['snapshot'], now: () => number): TokenRateFeed {
+  const baseUrl = config.env.NECTO_COINGECKO_URL || (config.mode === 'snapshot' && snapshot ? `${snapshot.url}/coingecko` : COINGECKO_LIVE_URL);
+  return createTokenRateFeed({ baseUrl, apiKey: config.env.COINGECKO_API_KEY, now });
+}
+
 export async function scan(sources: readonly Source[], config: ScanConfig, options: ScanOptions = {}): Promise<ScanResult> {
   const { snapshot } = options;
   if (config.mode === 'snapshot' && !snapshot) throw new Error('snapshot mode needs a snapshot server');
   const now = snapshot && config.mode === 'snapshot' ? snapshot.recordedAt : Math.floor(Date.now() / 1000);
   const baseUrlOf = (id: string, urlEnv: string, liveUrl: string) =>
     config.env[urlEnv] || (config.mode === 'snapshot' && snapshot ? `${snapshot.url}/${id}` : liveUrl);
-  const rates = createTokenRateFeed({
-    baseUrl: baseUrlOf('coingecko', 'NECTO_COINGECKO_URL', COINGECKO_LIVE_URL),
-    apiKey: config.env.COINGECKO_API_KEY,
-    now: () => now,
-  });
+  const rates = tokenRateFeed(config, snapshot, () => now);
 
   const results = await Promise.all(
     sources.map(async (source) => {

@@ -2,9 +2,8 @@
 // (30 s) live, the whole snapshot in snapshot mode, so a burst of requests costs one scan. Necto's
 // own sellers are read afresh for every decision: they are the chain's state, not a remote price.
 // Concurrent callers of a stale cache share the one scan that refreshes it.
-import { COINGECKO_LIVE_URL, createTokenRateFeed } from '../prices/coingecko.ts';
 import type { TokenRateFeed, TokenRateResult } from '../prices/coingecko.ts';
-import { scan } from '../scan.ts';
+import { scan, tokenRateFeed } from '../scan.ts';
 import type { ScanConfig, ScanResult, SourceStatus } from '../scan.ts';
 import { startSnapshotServer } from '../snapshot/server.ts';
 import type { Source } from '../sources/source.ts';
@@ -103,12 +102,10 @@ export class ScanCache {
   }
 
   async #rateFeed(): Promise<TokenRateFeed> {
-    const { mode, env } = this.#options.config;
-    const apiKey = env.COINGECKO_API_KEY;
-    if (mode !== 'snapshot') return createTokenRateFeed({ baseUrl: env.NECTO_COINGECKO_URL || COINGECKO_LIVE_URL, ...(apiKey && { apiKey }), now: this.#clock });
-    this.#server ??= startSnapshotServer();
-    const server = await this.#server;
-    return createTokenRateFeed({ baseUrl: env.NECTO_COINGECKO_URL || `${server.url}/coingecko`, now: () => server.recordedAt });
+    const { config } = this.#options;
+    if (config.mode !== 'snapshot') return tokenRateFeed(config, undefined, this.#clock);
+    const server = await (this.#server ??= startSnapshotServer());
+    return tokenRateFeed(config, server, () => server.recordedAt);
   }
 
   async #scan(sources: readonly Source[], env: NodeJS.ProcessEnv, onSourceDone?: (s: SourceStatus) => void): Promise<ScanResult> {
